@@ -1,0 +1,37 @@
+"""On PostgreSQL the database itself refuses to change or delete audit records."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit records are append-only (% refused)', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER core_auditevent_no_update_delete
+    BEFORE UPDATE OR DELETE ON core_auditevent
+    FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();
+CREATE TRIGGER core_auditevent_no_truncate
+    BEFORE TRUNCATE ON core_auditevent
+    FOR EACH STATEMENT EXECUTE FUNCTION core_auditevent_append_only();
+"""
+DROP = """
+DROP TRIGGER IF EXISTS core_auditevent_no_update_delete ON core_auditevent;
+DROP TRIGGER IF EXISTS core_auditevent_no_truncate ON core_auditevent;
+DROP FUNCTION IF EXISTS core_auditevent_append_only();
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

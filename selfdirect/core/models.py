@@ -1,0 +1,81 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """A member of staff (with a role) or, in later issues, a portal user (no role)."""
+
+    role = models.CharField(max_length=40, choices=Role.choices, blank=True)
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_staff_member(self) -> bool:
+        return bool(self.role) and self.is_active
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who read or changed what. Never updated or deleted.
+
+    On PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE as well, so the promise
+    does not rest on the application alone.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        DELETE = "delete", "Deleted"
+        SEARCH = "search", "Searched"
+        EXPORT = "export", "Exported"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        SIGN_OUT = "sign_out", "Signed out"
+        DENIED = "denied", "Access refused"
+
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40, blank=True)
+    # The person the record is about, kept as a plain id so core does not depend on people.
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    summary = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("Audit records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Audit records cannot be deleted.")
+
+
+class Sequence(models.Model):
+    """Named counters for human-facing reference numbers (council person IDs). Blocks can be
+    reserved at once for bulk loads; gaps are harmless, reuse is not."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}={self.value}"

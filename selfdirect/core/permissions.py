@@ -1,0 +1,76 @@
+"""The permission matrix: which role may do which action. One table, in code, mirrored in
+docs/roles.md (a test checks the two agree). Relationship rules (restricted records, a manager's own
+teams) sit with the selectors that fetch the records, so an id typed into a URL reveals nothing.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+
+from .roles import Role
+
+
+class Action(models.TextChoices):
+    PERSON_VIEW = "person.view", "Search for and view person records"
+    PERSON_CREATE = "person.create", "Create a person record"
+    PERSON_EDIT = "person.edit", "Change a person's details and contacts"
+    NOTE_ADD = "note.add", "Add a case note"
+    CASELOAD_OWN = "caseload.own", "See their own caseload"
+    CASELOAD_TEAMS = "caseload.teams", "See every team's caseload"
+    ALLOCATE = "person.allocate", "Allocate or reallocate a person"
+    AUDIT_PERSON = "audit.person", "See who viewed or changed a person's record"
+    AUDIT_ALL = "audit.all", "See the whole audit log"
+    STAFF_MANAGE = "staff.manage", "Manage staff accounts, roles and teams"
+
+
+_PRACTICE = {Action.PERSON_VIEW, Action.PERSON_CREATE, Action.PERSON_EDIT, Action.NOTE_ADD, Action.CASELOAD_OWN}
+
+MATRIX: dict[str, frozenset[str]] = {
+    Role.SOCIAL_WORKER: frozenset(_PRACTICE),
+    Role.ASSESSOR: frozenset(_PRACTICE),
+    Role.OCCUPATIONAL_THERAPIST: frozenset(_PRACTICE),
+    Role.SUPPORT_PLANNER: frozenset({Action.PERSON_VIEW, Action.NOTE_ADD, Action.CASELOAD_OWN}),
+    Role.TEAM_MANAGER: frozenset(
+        _PRACTICE | {Action.CASELOAD_TEAMS, Action.ALLOCATE, Action.AUDIT_PERSON, Action.AUDIT_ALL}
+    ),
+    Role.PANEL_MEMBER: frozenset({Action.PERSON_VIEW}),
+    Role.FINANCE_OFFICER: frozenset({Action.PERSON_VIEW, Action.NOTE_ADD}),
+    Role.SAFEGUARDING_LEAD: frozenset(_PRACTICE | {Action.AUDIT_PERSON}),
+    # Commissioners and analysts work with providers and aggregates, not individual records.
+    Role.COMMISSIONER: frozenset(),
+    Role.PERFORMANCE_ANALYST: frozenset({Action.CASELOAD_TEAMS}),
+    Role.ADMINISTRATOR: frozenset({Action.STAFF_MANAGE, Action.AUDIT_ALL}),
+}
+
+
+def can(user, action: str) -> bool:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff_member", False):
+        return False
+    return action in MATRIX.get(user.role, frozenset())
+
+
+def require(user, action: str) -> None:
+    if not can(user, action):
+        raise PermissionDenied(f"Your role does not allow this: {Action(action).label.lower()}.")
+
+
+def staff_required(action: str | None = None):
+    """View decorator: signed-in staff only, and (if given) a role allowed to do `action`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.is_staff_member:
+                raise PermissionDenied("This page is for council staff.")
+            if action is not None:
+                require(request.user, action)
+            return view(request, *args, **kwargs)
+
+        wrapped.required_action = action
+        return wrapped
+
+    return decorator

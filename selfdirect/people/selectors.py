@@ -1,0 +1,132 @@
+"""Reads shared by pages and (later) the API. Access rules are applied here, so a record is only
+ever fetched through a rule that allows the user to see it."""
+
+import datetime
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from selfdirect.core.models import AuditEvent
+from selfdirect.core.permissions import Action, require
+from selfdirect.core.roles import Role
+from selfdirect.rules.nhs_number import normalise_nhs_number
+from selfdirect.rules.postcode import looks_like_postcode_prefix, normalise_postcode
+from selfdirect.workforce.models import Team
+
+from .models import Person
+
+
+class RestrictedRecord(PermissionDenied):
+    """The record exists but is restricted: the user is told so, and sees nothing else."""
+
+
+def can_see_restricted(*, user, person: Person) -> bool:
+    return user.role == Role.SAFEGUARDING_LEAD or person.allocated_worker_id == user.pk
+
+
+def person_get_for_user(*, user, pk) -> Person:
+    require(user, Action.PERSON_VIEW)
+    person = get_object_or_404(Person.objects.select_related("allocated_team", "allocated_worker"), pk=pk)
+    if person.is_restricted and not can_see_restricted(user=user, person=person):
+        raise RestrictedRecord("This record is restricted. Ask the safeguarding lead or the allocated worker.")
+    return person
+
+
+_DATE = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$")
+
+
+def parse_search(query: str) -> tuple[str, object]:
+    """Work out what a worker typed into the one search box: an NHS number, a date of birth,
+    a postcode, a council ID, or a name."""
+    q = (query or "").strip()
+    if not q:
+        return "empty", None
+    digits = normalise_nhs_number(q)
+    if digits.isdigit() and len(digits) == 10:
+        return "nhs_number", digits
+    if m := _DATE.match(q):
+        day, month, year = (int(g) for g in m.groups())
+        try:
+            return "date_of_birth", datetime.date(year, month, day)
+        except ValueError:
+            return "invalid_date", q
+    if re.fullmatch(r"[Pp]\d{1,7}", q):
+        return "council_id", q.upper()
+    if any(ch.isdigit() for ch in q) and looks_like_postcode_prefix(q):
+        return "postcode", normalise_postcode(q) if len(q.replace(" ", "")) > 4 else q.upper().replace(" ", "")
+    return "name", q
+
+
+def person_search(*, user, query: str) -> tuple[str, QuerySet[Person]]:
+    require(user, Action.PERSON_VIEW)
+    kind, value = parse_search(query)
+    people = Person.objects.select_related("allocated_team", "allocated_worker")
+    if kind == "nhs_number":
+        people = people.filter(nhs_number=value)
+    elif kind == "date_of_birth":
+        people = people.filter(date_of_birth=value)
+    elif kind == "council_id":
+        people = people.filter(council_id=f"P{int(value[1:]):07d}")
+    elif kind == "postcode":
+        people = people.filter(postcode__istartswith=value)
+    elif kind == "name":
+        for word in value.split()[:4]:
+            people = people.filter(
+                Q(first_name__istartswith=word) | Q(last_name__istartswith=word) | Q(preferred_name__istartswith=word)
+            )
+    else:
+        people = people.none()
+    return kind, people.order_by("last_name", "first_name", "date_of_birth")
+
+
+def duplicates_for(*, first_name: str, last_name: str, date_of_birth, nhs_number: str | None) -> QuerySet[Person]:
+    """Existing records that may be the same person: the same NHS number, or the same name and date of birth."""
+    match = Q(first_name__iexact=first_name, last_name__iexact=last_name, date_of_birth=date_of_birth)
+    if nhs_number:
+        match |= Q(nhs_number=nhs_number)
+    return Person.objects.filter(match).order_by("last_name")
+
+
+def caseload_for_worker(*, worker) -> QuerySet[Person]:
+    return (
+        Person.objects.filter(allocated_worker=worker, date_of_death__isnull=True)
+        .select_related("allocated_team")
+        .order_by("last_name", "first_name")
+    )
+
+
+def team_caseload(*, team: Team) -> QuerySet[Person]:
+    return (
+        Person.objects.filter(allocated_team=team, date_of_death__isnull=True)
+        .select_related("allocated_worker")
+        .order_by("last_name", "first_name")
+    )
+
+
+def team_summaries() -> QuerySet[Team]:
+    """Each team with its open caseload and how much of it has no worker yet."""
+    open_cases = Q(people__date_of_death__isnull=True)
+    return Team.objects.annotate(
+        open_count=Count("people", filter=open_cases),
+        unallocated_count=Count("people", filter=open_cases & Q(people__allocated_worker__isnull=True)),
+        member_count=Count("members", distinct=True),
+    ).order_by("name")
+
+
+def worker_caseload_counts(*, team: Team) -> list:
+    """The team's members with how many open cases each holds in this team."""
+    return list(
+        team.members.filter(is_active=True)
+        .annotate(
+            case_count=Count(
+                "caseload", filter=Q(caseload__allocated_team=team, caseload__date_of_death__isnull=True)
+            )
+        )
+        .order_by("last_name", "first_name")
+    )
+
+
+def person_audit_trail(*, person: Person) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(person_id=person.pk).select_related("actor").order_by("-occurred_at", "-id")

@@ -1,0 +1,108 @@
+"""Client Level Data (CLD) code lists, as values exactly as the specification spells them.
+
+Source: shared/reference/care-act-and-cld.md section 4.2. Each list says whether its strings are
+confirmed there; UNCONFIRMED lists are placeholders an administrator must check (docs/code-lists.md).
+Values are stored in the database as these strings, so the CLD return needs no mapping.
+"""
+
+# Primary Support Reason (R1 defined list, NHSE LTS001a replication code). Confirmed.
+PRIMARY_SUPPORT_REASONS = [
+    "Physical Support: Access & mobility only",
+    "Physical Support: Personal care support",
+    "Sensory Support: Support for visual impairment",
+    "Sensory Support: Support for hearing impairment",
+    "Sensory Support: Support for dual impairment",
+    "Support with Memory & Cognition",
+    "Learning Disability Support",
+    "Mental Health Support",
+    "Social Support: Substance misuse support",
+    "Social Support: Asylum seeker support",
+    "Social Support: Support for Social Isolation/Other",
+    "Social Support: Support to Carer",
+    "Unknown",
+]
+
+# Accommodation Status (R1). Confirmed; the first nine are "settled" in the LTS004 mapping.
+ACCOMMODATION_SETTLED = [
+    "Owner occupier or shared ownership scheme",
+    "Tenant",
+    "Tenant - private landlord",
+    "Settled mainstream housing with family / friends",
+    "Supported accommodation / supported lodgings / supported group home",
+    "Shared Lives scheme",
+    "Approved premises for offenders released from prison or under probation supervision",
+    "Sheltered housing / extra care housing / other sheltered housing",
+    "Mobile accommodation for Gypsy / Roma and Traveller communities",
+]
+ACCOMMODATION_UNSETTLED = [
+    "Rough sleeper / squatting",
+    "Night shelter / emergency hostel / direct access hostel",
+    "Refuge",
+    "Placed in temporary accommodation by the council (inc. homelessness resettlement)",
+    "Staying with family / friends as a short-term guest",
+    "Acute / long-term healthcare residential facility or hospital",
+    "Registered care home",
+    "Registered nursing home",
+    "Prison / Young offenders institution / detention centre",
+    "Other temporary accommodation",
+]
+ACCOMMODATION_STATUSES = ACCOMMODATION_SETTLED + ACCOMMODATION_UNSETTLED + ["Unknown"]
+
+# Employment Status (R1, NHSE LTS004 code). Confirmed.
+EMPLOYMENT_STATUSES = [
+    "Paid: Less than 16 hours a week",
+    "Paid: 16 or more hours a week",
+    "Paid: Hours per week unknown",
+    "Not in Paid Employment (seeking work)",
+    "Not in Paid Employment (not actively seeking work / retired)",
+    "Not in Paid Employment (voluntary work only)",
+    "Unknown",
+]
+
+# Ethnicity (R2): 19 "Group: Sub-group" categories plus "No data" values. The reference confirms the
+# form and two strings ("White: English, Welsh, Scottish, Northern Irish or British", "No data: Refused");
+# the others follow the 2021 census categories and are UNCONFIRMED.
+ETHNICITIES = [
+    "White: English, Welsh, Scottish, Northern Irish or British",
+    "White: Irish",
+    "White: Gypsy or Irish Traveller",
+    "White: Roma",
+    "White: Any other White background",
+    "Mixed or Multiple: White and Black Caribbean",
+    "Mixed or Multiple: White and Black African",
+    "Mixed or Multiple: White and Asian",
+    "Mixed or Multiple: Any other Mixed or Multiple background",
+    "Asian or Asian British: Indian",
+    "Asian or Asian British: Pakistani",
+    "Asian or Asian British: Bangladeshi",
+    "Asian or Asian British: Chinese",
+    "Asian or Asian British: Any other Asian background",
+    "Black, Black British, Caribbean or African: African",
+    "Black, Black British, Caribbean or African: Caribbean",
+    "Black, Black British, Caribbean or African: Any other Black, Black British or Caribbean background",
+    "Other ethnic group: Arab",
+    "Other ethnic group: Any other ethnic group",
+    "No data: Refused",
+    "No data: Undeclared / Not known",
+]
+
+# Gender. The CLD strings are not in the reference: UNCONFIRMED placeholders.
+GENDERS = ["Male", "Female", "Other", "Unknown"]
+
+# Client Type (R1). Confirmed.
+CLIENT_TYPES = ["Service User", "Carer", "Carer known by association"]
+
+UNCONFIRMED_LISTS = {
+    "ETHNICITIES": "Only two strings are confirmed by the reference; the rest follow the 2021 census.",
+    "GENDERS": "The CLD Gender values are not in the reference.",
+}
+
+
+def choices(values: list[str]) -> list[tuple[str, str]]:
+    """Django-style choices where the stored value is the CLD string itself."""
+    return [(v, v) for v in values]
+
+
+def age_band(age: int) -> str:
+    """The two CLD/SALT reporting age bands used for adults."""
+    return "18-64" if age < 65 else "65+"
