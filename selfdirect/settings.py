@@ -114,7 +114,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not (DEBUG or os.environ.get("PYTEST_VERSION"))
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }

@@ -42,9 +42,7 @@ class AuditEvent(models.Model):
         DENIED = "denied", "Access refused"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
-    )
+    actor = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events")
     action = models.CharField(max_length=20, choices=Action.choices)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40, blank=True)

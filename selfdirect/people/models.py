@@ -27,9 +27,7 @@ class Person(models.Model):
     nhs_number = models.CharField("NHS number", max_length=10, null=True, blank=True, unique=True)
     gender = models.CharField(max_length=20, choices=cld.choices(cld.GENDERS), blank=True)
     ethnicity = models.CharField(max_length=120, choices=cld.choices(cld.ETHNICITIES), blank=True)
-    accommodation_status = models.CharField(
-        max_length=120, choices=cld.choices(cld.ACCOMMODATION_STATUSES), blank=True
-    )
+    accommodation_status = models.CharField(max_length=120, choices=cld.choices(cld.ACCOMMODATION_STATUSES), blank=True)
     employment_status = models.CharField(max_length=80, choices=cld.choices(cld.EMPLOYMENT_STATUSES), blank=True)
     primary_support_reason = models.CharField(
         max_length=80, choices=cld.choices(cld.PRIMARY_SUPPORT_REASONS), blank=True
@@ -238,7 +236,9 @@ class PersonEvent(models.Model):
     occurred_at = models.DateTimeField(default=timezone.now)
     title = models.CharField(max_length=200)
     detail = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.ForeignKey(CaseNote, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:

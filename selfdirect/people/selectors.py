@@ -120,9 +120,7 @@ def worker_caseload_counts(*, team: Team) -> list:
     return list(
         team.members.filter(is_active=True)
         .annotate(
-            case_count=Count(
-                "caseload", filter=Q(caseload__allocated_team=team, caseload__date_of_death__isnull=True)
-            )
+            case_count=Count("caseload", filter=Q(caseload__allocated_team=team, caseload__date_of_death__isnull=True))
         )
         .order_by("last_name", "first_name")
     )

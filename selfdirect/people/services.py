@@ -12,13 +12,41 @@ from selfdirect.core.services import DomainError, StaleEditError, sequence_reser
 from .models import Allocation, CaseNote, Contact, Person, PersonEvent
 
 PERSON_FIELDS = [
-    "first_name", "last_name", "preferred_name", "date_of_birth", "nhs_number", "gender", "ethnicity",
-    "accommodation_status", "employment_status", "primary_support_reason", "address_line_1",
-    "address_line_2", "town", "postcode", "phone", "email", "preferred_contact_method",
-    "communication_needs", "gp_practice_name", "gp_practice_code", "date_of_death", "is_restricted",
-]  # fmt: skip
-CONTACT_FIELDS = ["name", "relationship", "organisation", "phone", "email", "address", "lives_with_person", "notes",
-                  "is_active", *Contact.ROLE_FIELDS.values()]  # fmt: skip
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "nhs_number",
+    "gender",
+    "ethnicity",
+    "accommodation_status",
+    "employment_status",
+    "primary_support_reason",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "email",
+    "preferred_contact_method",
+    "communication_needs",
+    "gp_practice_name",
+    "gp_practice_code",
+    "date_of_death",
+    "is_restricted",
+]
+CONTACT_FIELDS = [
+    "name",
+    "relationship",
+    "organisation",
+    "phone",
+    "email",
+    "address",
+    "lives_with_person",
+    "notes",
+    "is_active",
+    *Contact.ROLE_FIELDS.values(),
+]
 
 COUNCIL_ID_PREFIX = "P"
 
@@ -42,10 +70,14 @@ def person_create(*, actor, request=None, **fields) -> Person:
     person = Person(council_id=council_ids(1)[0], **fields)
     person.save()
     audit_record(
-        actor=actor, action=AuditEvent.Action.CREATE, obj=person, person_id=person.pk,
-        summary=f"Created record {person.council_id}", changes=diff({}, snapshot(person, PERSON_FIELDS)),
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=person,
+        person_id=person.pk,
+        summary=f"Created record {person.council_id}",
+        changes=diff({}, snapshot(person, PERSON_FIELDS)),
         request=request,
-    )  # fmt: skip
+    )
     _event(person=person, type=PersonEvent.Type.CREATED, title="Record created", actor=actor)
     return person
 
@@ -70,12 +102,22 @@ def person_update(*, person: Person, actor, expected_version: int, request=None,
     locked.save()
     locked.refresh_from_db()
     audit_record(
-        actor=actor, action=AuditEvent.Action.UPDATE, obj=locked, person_id=locked.pk,
-        summary="Changed " + ", ".join(sorted(changes)), changes=changes, request=request,
-    )  # fmt: skip
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=locked,
+        person_id=locked.pk,
+        summary="Changed " + ", ".join(sorted(changes)),
+        changes=changes,
+        request=request,
+    )
     labels = [Person._meta.get_field(name).verbose_name for name in sorted(changes)]
-    _event(person=locked, type=PersonEvent.Type.DETAILS_CHANGED, title="Details changed", actor=actor,
-           detail="Changed: " + ", ".join(labels))  # fmt: skip
+    _event(
+        person=locked,
+        type=PersonEvent.Type.DETAILS_CHANGED,
+        title="Details changed",
+        actor=actor,
+        detail="Changed: " + ", ".join(labels),
+    )
     return locked
 
 
@@ -83,12 +125,22 @@ def person_update(*, person: Person, actor, expected_version: int, request=None,
 def contact_add(*, person: Person, actor, request=None, **fields) -> Contact:
     contact = Contact.objects.create(person=person, **fields)
     audit_record(
-        actor=actor, action=AuditEvent.Action.CREATE, obj=contact, person_id=person.pk,
-        summary=f"Added contact {contact.name}", changes=diff({}, snapshot(contact, CONTACT_FIELDS)), request=request,
-    )  # fmt: skip
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=contact,
+        person_id=person.pk,
+        summary=f"Added contact {contact.name}",
+        changes=diff({}, snapshot(contact, CONTACT_FIELDS)),
+        request=request,
+    )
     roles = ", ".join(contact.role_labels) or contact.get_relationship_display()
-    _event(person=person, type=PersonEvent.Type.CONTACT_ADDED, title=f"Contact added: {contact.name}",
-           detail=roles, actor=actor)  # fmt: skip
+    _event(
+        person=person,
+        type=PersonEvent.Type.CONTACT_ADDED,
+        title=f"Contact added: {contact.name}",
+        detail=roles,
+        actor=actor,
+    )
     return contact
 
 
@@ -101,11 +153,20 @@ def contact_update(*, contact: Contact, actor, request=None, **fields) -> Contac
     if changes:
         contact.save()
         audit_record(
-            actor=actor, action=AuditEvent.Action.UPDATE, obj=contact, person_id=contact.person_id,
-            summary=f"Changed contact {contact.name}", changes=changes, request=request,
-        )  # fmt: skip
-        _event(person=contact.person, type=PersonEvent.Type.CONTACT_CHANGED,
-               title=f"Contact changed: {contact.name}", actor=actor)  # fmt: skip
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=contact,
+            person_id=contact.person_id,
+            summary=f"Changed contact {contact.name}",
+            changes=changes,
+            request=request,
+        )
+        _event(
+            person=contact.person,
+            type=PersonEvent.Type.CONTACT_CHANGED,
+            title=f"Contact changed: {contact.name}",
+            actor=actor,
+        )
     return contact
 
 
@@ -114,10 +175,22 @@ def note_add(*, person: Person, actor, kind: str, occurred_on, subject: str, tex
     note = CaseNote.objects.create(
         person=person, kind=kind, occurred_on=occurred_on, subject=subject, text=text, author=actor
     )
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, obj=note, person_id=person.pk,
-                 summary=f"Added {note.get_kind_display().lower()} note", request=request)  # fmt: skip
-    _event(person=person, type=PersonEvent.Type.NOTE_ADDED, title=f"{note.get_kind_display()}: {subject}",
-           detail=text, actor=actor, note=note)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=note,
+        person_id=person.pk,
+        summary=f"Added {note.get_kind_display().lower()} note",
+        request=request,
+    )
+    _event(
+        person=person,
+        type=PersonEvent.Type.NOTE_ADDED,
+        title=f"{note.get_kind_display()}: {subject}",
+        detail=text,
+        actor=actor,
+        note=note,
+    )
     return note
 
 
@@ -140,8 +213,15 @@ def person_allocate(*, person: Person, team, worker, actor, reason: str = "", re
     locked.version = F("version") + 1
     locked.save(update_fields=["allocated_team", "allocated_worker", "version", "updated_at"])
     new = {"team": str(team), "worker": str(worker or "")}
-    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, obj=allocation, person_id=locked.pk,
-                 summary="Allocation changed", changes=diff(old, new), request=request)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=allocation,
+        person_id=locked.pk,
+        summary="Allocation changed",
+        changes=diff(old, new),
+        request=request,
+    )
     who = f"{team}" + (f", {worker}" if worker else " (no worker yet)")
     _event(person=locked, type=PersonEvent.Type.ALLOCATED, title=f"Allocated to {who}", detail=reason, actor=actor)
     person.refresh_from_db()

@@ -23,7 +23,7 @@ def nhs_check_digit(first_nine: str) -> int | None:
 
 def is_valid_nhs_number(value: str) -> bool:
     digits = normalise_nhs_number(value)
-    if len(digits) != 10 or not digits.isdigit():
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return False
     return nhs_check_digit(digits[:9]) == int(digits[9])
 

@@ -1,4 +1,8 @@
-"""On PostgreSQL the database itself refuses to change or delete audit records."""
+"""On PostgreSQL the database itself refuses to change or delete audit records.
+
+TRUNCATE is left to the database owner (test databases are flushed that way); the application
+never truncates.
+"""
 
 from django.db import migrations
 
@@ -11,13 +15,9 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER core_auditevent_no_update_delete
     BEFORE UPDATE OR DELETE ON core_auditevent
     FOR EACH ROW EXECUTE FUNCTION core_auditevent_append_only();
-CREATE TRIGGER core_auditevent_no_truncate
-    BEFORE TRUNCATE ON core_auditevent
-    FOR EACH STATEMENT EXECUTE FUNCTION core_auditevent_append_only();
 """
 DROP = """
 DROP TRIGGER IF EXISTS core_auditevent_no_update_delete ON core_auditevent;
-DROP TRIGGER IF EXISTS core_auditevent_no_truncate ON core_auditevent;
 DROP FUNCTION IF EXISTS core_auditevent_append_only();
 """
 
