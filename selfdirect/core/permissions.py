@@ -74,3 +74,14 @@ def staff_required(action: str | None = None):
         return wrapped
 
     return decorator
+
+
+def matrix_markdown() -> str:
+    """The matrix as a markdown table: docs/roles.md carries exactly this (a test checks)."""
+    roles = list(Role)
+    header = "| action | " + " | ".join(r.label for r in roles) + " |"
+    rows = [header, "|" + " --- |" * (len(roles) + 1)]
+    for action in Action:
+        marks = ["yes" if action in MATRIX.get(r, ()) else "–" for r in roles]
+        rows.append(f"| {action.label} | " + " | ".join(marks) + " |")
+    return "\n".join(rows) + "\n"

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from selfdirect.core.audit import audit_record
 from selfdirect.core.models import AuditEvent
 from selfdirect.core.permissions import Action, require
 from selfdirect.core.roles import Role
@@ -30,6 +31,13 @@ def person_get_for_user(*, user, pk) -> Person:
     require(user, Action.PERSON_VIEW)
     person = get_object_or_404(Person.objects.select_related("allocated_team", "allocated_worker"), pk=pk)
     if person.is_restricted and not can_see_restricted(user=user, person=person):
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.DENIED,
+            obj=person,
+            person_id=person.pk,
+            summary="Tried to open a restricted record",
+        )
         raise RestrictedRecord("This record is restricted. Ask the safeguarding lead or the allocated worker.")
     return person
 
