@@ -22,6 +22,18 @@ class User(AbstractUser):
         return bool(self.role) and self.is_active
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Bulk updates and deletes bypass save() and delete(), so the queryset refuses them too."""
+
+    def update(self, **kwargs):
+        raise PermissionDenied("Audit records cannot be changed.")
+
+    def delete(self):
+        raise PermissionDenied("Audit records cannot be deleted.")
+
+    _raw_delete = delete
+
+
 class AuditEvent(models.Model):
     """Append-only record of who read or changed what. Never updated or deleted.
 
@@ -51,6 +63,8 @@ class AuditEvent(models.Model):
     summary = models.CharField(max_length=300, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -18,7 +18,7 @@ def _render(label: str, done: int, total: int) -> str:
     fraction = done / total if total else 1.0
     filled = int(round(WIDTH * fraction))
     bar = "#" * filled + " " * (WIDTH - filled)
-    return f"{label}  [{bar}] {done:,}/{total:,}  {int(fraction * 100):3d}%"
+    return f"{label}  [{bar}] {done:,}/{total:,}  {int(fraction * 100)}%"
 
 
 class Progress:

@@ -8,6 +8,7 @@ from selfdirect.rules.postcode import is_valid_postcode, normalise_postcode
 from selfdirect.workforce.models import Team
 
 from .models import CaseNote, Contact, ContactMethod, ContactRole, Person, Relationship
+from .services import PERSON_FIELDS
 
 
 def _select(values, empty="Choose an option"):
@@ -53,29 +54,8 @@ class PersonForm(GovukFormMixin, forms.Form):
     gp_practice_code = forms.CharField(label="GP practice code", max_length=10, required=False)
     date_of_death = GovukDateField(label="Date of death", required=False, not_future=True)
 
-    FIELDS = [
-        "first_name",
-        "last_name",
-        "preferred_name",
-        "date_of_birth",
-        "nhs_number",
-        "gender",
-        "ethnicity",
-        "primary_support_reason",
-        "accommodation_status",
-        "employment_status",
-        "address_line_1",
-        "address_line_2",
-        "town",
-        "postcode",
-        "phone",
-        "email",
-        "preferred_contact_method",
-        "communication_needs",
-        "gp_practice_name",
-        "gp_practice_code",
-        "date_of_death",
-    ]
+    # The person fields a worker edits here; the restricted flag is set by the safeguarding route.
+    FIELDS = [name for name in PERSON_FIELDS if name != "is_restricted"]
 
     def clean_nhs_number(self):
         value = normalise_nhs_number(self.cleaned_data["nhs_number"])

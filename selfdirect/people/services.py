@@ -55,8 +55,14 @@ def council_ids(count: int) -> list[str]:
     return [f"{COUNCIL_ID_PREFIX}{n:07d}" for n in sequence_reserve(name="person", count=count)]
 
 
-def _event(*, person, type, title, actor, detail="", note=None):
-    return PersonEvent.objects.create(person=person, type=type, title=title, detail=detail, actor=actor, note=note)
+def _record(
+    *, actor, action, obj, person, summary, event_type, title, changes=None, detail="", note=None, request=None
+):
+    """Write the audit record and the timeline event that every change to a person's record needs."""
+    audit_record(
+        actor=actor, action=action, obj=obj, person_id=person.pk, summary=summary, changes=changes, request=request
+    )
+    PersonEvent.objects.create(person=person, type=event_type, title=title, detail=detail, actor=actor, note=note)
 
 
 def _check_nhs_number_free(nhs_number, exclude_pk=None):
@@ -69,16 +75,17 @@ def person_create(*, actor, request=None, **fields) -> Person:
     _check_nhs_number_free(fields.get("nhs_number"))
     person = Person(council_id=council_ids(1)[0], **fields)
     person.save()
-    audit_record(
+    _record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=person,
-        person_id=person.pk,
+        person=person,
+        request=request,
         summary=f"Created record {person.council_id}",
         changes=diff({}, snapshot(person, PERSON_FIELDS)),
-        request=request,
+        event_type=PersonEvent.Type.CREATED,
+        title="Record created",
     )
-    _event(person=person, type=PersonEvent.Type.CREATED, title="Record created", actor=actor)
     return person
 
 
@@ -101,21 +108,17 @@ def person_update(*, person: Person, actor, expected_version: int, request=None,
     locked.version = F("version") + 1
     locked.save()
     locked.refresh_from_db()
-    audit_record(
+    labels = [str(Person._meta.get_field(name).verbose_name) for name in sorted(changes)]
+    _record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=locked,
-        person_id=locked.pk,
+        person=locked,
+        request=request,
         summary="Changed " + ", ".join(sorted(changes)),
         changes=changes,
-        request=request,
-    )
-    labels = [Person._meta.get_field(name).verbose_name for name in sorted(changes)]
-    _event(
-        person=locked,
-        type=PersonEvent.Type.DETAILS_CHANGED,
+        event_type=PersonEvent.Type.DETAILS_CHANGED,
         title="Details changed",
-        actor=actor,
         detail="Changed: " + ", ".join(labels),
     )
     return locked
@@ -124,22 +127,17 @@ def person_update(*, person: Person, actor, expected_version: int, request=None,
 @transaction.atomic
 def contact_add(*, person: Person, actor, request=None, **fields) -> Contact:
     contact = Contact.objects.create(person=person, **fields)
-    audit_record(
+    _record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=contact,
-        person_id=person.pk,
+        person=person,
+        request=request,
         summary=f"Added contact {contact.name}",
         changes=diff({}, snapshot(contact, CONTACT_FIELDS)),
-        request=request,
-    )
-    roles = ", ".join(contact.role_labels) or contact.get_relationship_display()
-    _event(
-        person=person,
-        type=PersonEvent.Type.CONTACT_ADDED,
+        event_type=PersonEvent.Type.CONTACT_ADDED,
         title=f"Contact added: {contact.name}",
-        detail=roles,
-        actor=actor,
+        detail=", ".join(contact.role_labels) or contact.get_relationship_display(),
     )
     return contact
 
@@ -152,20 +150,16 @@ def contact_update(*, contact: Contact, actor, request=None, **fields) -> Contac
     changes = diff(before, snapshot(contact, CONTACT_FIELDS))
     if changes:
         contact.save()
-        audit_record(
+        _record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             obj=contact,
-            person_id=contact.person_id,
+            person=contact.person,
+            request=request,
             summary=f"Changed contact {contact.name}",
             changes=changes,
-            request=request,
-        )
-        _event(
-            person=contact.person,
-            type=PersonEvent.Type.CONTACT_CHANGED,
+            event_type=PersonEvent.Type.CONTACT_CHANGED,
             title=f"Contact changed: {contact.name}",
-            actor=actor,
         )
     return contact
 
@@ -175,20 +169,16 @@ def note_add(*, person: Person, actor, kind: str, occurred_on, subject: str, tex
     note = CaseNote.objects.create(
         person=person, kind=kind, occurred_on=occurred_on, subject=subject, text=text, author=actor
     )
-    audit_record(
+    _record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=note,
-        person_id=person.pk,
-        summary=f"Added {note.get_kind_display().lower()} note",
-        request=request,
-    )
-    _event(
         person=person,
-        type=PersonEvent.Type.NOTE_ADDED,
+        request=request,
+        summary=f"Added {note.get_kind_display().lower()} note",
+        event_type=PersonEvent.Type.NOTE_ADDED,
         title=f"{note.get_kind_display()}: {subject}",
         detail=text,
-        actor=actor,
         note=note,
     )
     return note
@@ -212,17 +202,18 @@ def person_allocate(*, person: Person, team, worker, actor, reason: str = "", re
     locked.allocated_worker = worker
     locked.version = F("version") + 1
     locked.save(update_fields=["allocated_team", "allocated_worker", "version", "updated_at"])
-    new = {"team": str(team), "worker": str(worker or "")}
-    audit_record(
+    who = f"{team}" + (f", {worker}" if worker else " (no worker yet)")
+    _record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=allocation,
-        person_id=locked.pk,
-        summary="Allocation changed",
-        changes=diff(old, new),
+        person=locked,
         request=request,
+        summary="Allocation changed",
+        changes=diff(old, {"team": str(team), "worker": str(worker or "")}),
+        event_type=PersonEvent.Type.ALLOCATED,
+        title=f"Allocated to {who}",
+        detail=reason,
     )
-    who = f"{team}" + (f", {worker}" if worker else " (no worker yet)")
-    _event(person=locked, type=PersonEvent.Type.ALLOCATED, title=f"Allocated to {who}", detail=reason, actor=actor)
     person.refresh_from_db()
     return allocation

@@ -124,7 +124,9 @@ def contact_edit(request, pk, contact_pk=None):
             contact = services.contact_add(person=person, actor=request.user, request=request, **fields)
             messages.success(request, f"Contact {contact.name} added")
         return redirect(person)
-    return render(request, "people/contact_form.html", {"form": form, "person": person, "contact": contact})
+    heading = f"Change {contact.name}" if contact.pk else f"Add someone who supports {person.known_as}"
+    context = {"form": form, "person": person, "heading": heading, "submit_label": "Save contact"}
+    return render(request, "people/form_page.html", context)
 
 
 @staff_required(Action.NOTE_ADD)
@@ -135,7 +137,8 @@ def note_create(request, pk):
         services.note_add(person=person, actor=request.user, request=request, **form.cleaned_data)
         messages.success(request, "Case note added")
         return redirect("person_timeline", pk=person.pk)
-    return render(request, "people/note_form.html", {"form": form, "person": person})
+    context = {"form": form, "person": person, "heading": "Add a case note", "submit_label": "Save note"}
+    return render(request, "people/form_page.html", context)
 
 
 @staff_required(Action.PERSON_VIEW)
@@ -161,7 +164,8 @@ def person_allocate(request, pk):
             messages.success(request, f"{person.full_name} allocated")
             return redirect(person)
     history = person.allocations.select_related("team", "worker", "allocated_by")
-    return render(request, "people/allocate.html", {"form": form, "person": person, "history": history})
+    context = {"form": form, "person": person, "history": history, "heading": "Allocate or reallocate"}
+    return render(request, "people/allocate.html", context | {"submit_label": "Allocate"})
 
 
 @staff_required(Action.AUDIT_PERSON)

@@ -1,0 +1,1022 @@
+"""A synthetic council for demos, tests and benchmarks: people, teams, staff, contacts, notes.
+
+Everything is drawn from one random.Random(seed) and one Faker("en_GB") seeded the same way, in a fixed
+order, so the same number of people, seed and "as of" date always give the same council.
+
+Distributions come from shared/reference/care-act-and-cld.md section 5 where it has figures; where it has
+none the mix is marked ILLUSTRATIVE (a plausible shape chosen for the demo, not a published statistic).
+
+Generation runs in two passes so memory stays flat at 100,000 people: pass 1 draws each person's
+"profile" (age, support reason, setting, team...) for everyone, which is enough to size teams and share
+out caseloads; pass 2 fills in names, addresses, contacts and notes a chunk at a time and bulk-inserts it.
+"""
+
+import bisect
+import datetime
+import itertools
+import random
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import ProtectedError
+from faker import Faker
+
+from selfdirect.core.audit import audit_record
+from selfdirect.core.models import AuditEvent
+from selfdirect.core.progress import Progress
+from selfdirect.core.roles import Role
+from selfdirect.core.services import DomainError
+from selfdirect.rules.nhs_number import nhs_check_digit
+from selfdirect.rules.postcode import is_valid_postcode, normalise_postcode
+from selfdirect.workforce.models import Team
+
+from .models import Allocation, CaseNote, Contact, ContactMethod, Person, PersonEvent, Relationship
+from .services import council_ids
+
+DEMO_PASSWORD = "selfdirect-demo-2026"  # noqa: S105 - published on purpose: it signs in to demo accounts only
+# Seeded staff are recognised by this e-mail domain (.example is reserved, RFC 2606), because User has
+# no "synthetic" flag; --reset removes only these accounts.
+STAFF_EMAIL_DOMAIN = "staff.northmoor.example"
+TOWN = "Northmoor"
+CHUNK = 5_000  # people generated and inserted per round: bounds memory, feeds the progress bar
+BATCH = 2_000  # rows per INSERT statement
+LONDON = ZoneInfo("Europe/London")
+
+
+class SeedError(DomainError):
+    """The seed cannot run as asked (the message says what to do)."""
+
+
+class AlreadySeeded(SeedError):
+    """People already exist and --reset was not given: nothing is changed."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Reference figures
+# --------------------------------------------------------------------------------------------------
+
+YOUNG, OLD = "18-64", "65+"
+LD = "Learning Disability Support"
+MH = "Mental Health Support"
+MC = "Support with Memory & Cognition"
+
+# Section 5.2, LTS001a 2020-21: people in long-term support during the year by age band (totals row).
+AGE_BANDS = {YOUNG: 289_695, OLD: 551_550}
+
+# Section 5.2, LTS001a: setting per age band. Using the per-band counts (rather than the all-ages
+# 9.1% / 21.1%) keeps care homes mostly for older people while giving the same overall shares.
+# The <0.1% in prison are folded into community.
+SETTINGS = {
+    YOUNG: {"nursing": 7_225, "residential": 36_950, "community": 67_605 + 25_180 + 130_200 + 22_325 + 55 + 150},
+    OLD: {"nursing": 69_160, "residential": 140_700, "community": 34_725 + 12_240 + 264_660 + 29_895 + 70 + 105},
+}
+CARE_HOME_STATUS = {"nursing": "Registered nursing home", "residential": "Registered care home"}
+
+# Section 5.3: primary support reason, long-term support during 2020-21, counts per age band.
+PSR = {
+    YOUNG: {
+        "Physical Support: Access & mobility only": 18_255,
+        "Physical Support: Personal care support": 67_700,
+        "Sensory Support: Support for visual impairment": 2_065,
+        "Sensory Support: Support for hearing impairment": 915,
+        "Sensory Support: Support for dual impairment": 635,
+        MC: 4_905,
+        LD: 133_670,
+        MH: 53_785,
+        "Social Support: Substance misuse support": 980,
+        "Social Support: Asylum seeker support": 95,
+        "Social Support: Support for Social Isolation/Other": 6_680,
+    },
+    OLD: {
+        "Physical Support: Access & mobility only": 63_565,
+        "Physical Support: Personal care support": 345_005,
+        "Sensory Support: Support for visual impairment": 4_415,
+        "Sensory Support: Support for hearing impairment": 1_840,
+        "Sensory Support: Support for dual impairment": 1_315,
+        MC: 74_040,
+        LD: 17_895,
+        MH: 33_980,
+        "Social Support: Substance misuse support": 490,
+        "Social Support: Asylum seeker support": 35,
+        "Social Support: Support for Social Isolation/Other": 8_965,
+    },
+}
+
+# ILLUSTRATIVE, not from the reference: settled accommodation of people supported at home.
+COMMUNITY_ACCOMMODATION = {
+    "older": {
+        "Owner occupier or shared ownership scheme": 52,
+        "Tenant": 20,
+        "Tenant - private landlord": 6,
+        "Sheltered housing / extra care housing / other sheltered housing": 15,
+        "Settled mainstream housing with family / friends": 7,
+    },
+    "learning_disability": {
+        "Supported accommodation / supported lodgings / supported group home": 35,
+        "Settled mainstream housing with family / friends": 35,
+        "Tenant": 15,
+        "Shared Lives scheme": 7,
+        "Tenant - private landlord": 5,
+        "Owner occupier or shared ownership scheme": 3,
+    },
+    "working_age": {
+        "Owner occupier or shared ownership scheme": 28,
+        "Tenant": 35,
+        "Tenant - private landlord": 18,
+        "Settled mainstream housing with family / friends": 12,
+        "Supported accommodation / supported lodgings / supported group home": 7,
+    },
+}
+
+# ILLUSTRATIVE: employment. Few adults with a learning disability known to councils are in paid work.
+NOT_SEEKING = "Not in Paid Employment (not actively seeking work / retired)"
+EMPLOYMENT = {
+    "older": {NOT_SEEKING: 93, "Not in Paid Employment (voluntary work only)": 2, "Unknown": 5},
+    "learning_disability": {
+        NOT_SEEKING: 68,
+        "Not in Paid Employment (voluntary work only)": 10,
+        "Not in Paid Employment (seeking work)": 8,
+        "Paid: Less than 16 hours a week": 6,
+        "Paid: 16 or more hours a week": 2,
+        "Unknown": 6,
+    },
+    "working_age": {
+        NOT_SEEKING: 55,
+        "Not in Paid Employment (seeking work)": 14,
+        "Paid: Less than 16 hours a week": 8,
+        "Paid: 16 or more hours a week": 8,
+        "Not in Paid Employment (voluntary work only)": 4,
+        "Unknown": 11,
+    },
+}
+
+# ILLUSTRATIVE: ethnicity of a mostly White British town, with some people declining to say.
+ETHNICITY = {
+    "White: English, Welsh, Scottish, Northern Irish or British": 800,
+    "White: Irish": 12,
+    "White: Any other White background": 40,
+    "Mixed or Multiple: White and Black Caribbean": 8,
+    "Mixed or Multiple: White and Asian": 6,
+    "Mixed or Multiple: Any other Mixed or Multiple background": 4,
+    "Asian or Asian British: Indian": 22,
+    "Asian or Asian British: Pakistani": 30,
+    "Asian or Asian British: Bangladeshi": 8,
+    "Asian or Asian British: Chinese": 5,
+    "Asian or Asian British: Any other Asian background": 7,
+    "Black, Black British, Caribbean or African: African": 15,
+    "Black, Black British, Caribbean or African: Caribbean": 12,
+    "Other ethnic group: Arab": 3,
+    "Other ethnic group: Any other ethnic group": 5,
+    "No data: Refused": 10,
+    "No data: Undeclared / Not known": 13,
+}
+
+# ILLUSTRATIVE shares of people (not from the reference).
+FEMALE_SHARE = {YOUNG: 0.50, OLD: 0.58}
+UNPAID_CARER_SHARE = 0.45  # of people supported at home
+CARE_HOME_FAMILY_SHARE = 0.60  # care home residents with a family member recorded
+AUTHORISED_PERSON_SHARE = 0.05
+ADVOCATE_SHARE = 0.02
+ATTORNEY_SHARE_MEMORY = 0.35  # people whose main need is memory and cognition
+DIED_SHARE = 0.03
+RESTRICTED_SHARE = 0.01
+NO_NHS_NUMBER_SHARE = 0.02
+ALLOCATED_SHARE = 0.85  # of living people
+WORKER_SHARE = 0.80  # of those allocated
+NOTES_SHARE = 0.30
+PEOPLE_PER_WORKER = 35
+DEMO_CASELOAD = 25
+
+# ILLUSTRATIVE: who the unpaid carer is, by group.
+CARER_RELATIONSHIP = {
+    "older": {Relationship.SPOUSE: 45, Relationship.DAUGHTER: 30, Relationship.SON: 17, Relationship.NEIGHBOUR: 4,
+              Relationship.OTHER_FAMILY: 4},
+    "learning_disability": {Relationship.PARENT: 75, Relationship.SIBLING: 20, Relationship.OTHER_FAMILY: 5},
+    "working_age": {Relationship.SPOUSE: 45, Relationship.PARENT: 28, Relationship.SIBLING: 10,
+                    Relationship.FRIEND: 10, Relationship.DAUGHTER: 4, Relationship.SON: 3},
+}  # fmt: skip
+FAMILY = {
+    Relationship.SPOUSE, Relationship.DAUGHTER, Relationship.SON, Relationship.PARENT, Relationship.SIBLING,
+    Relationship.OTHER_FAMILY,
+}  # fmt: skip
+SAME_SURNAME = {Relationship.SPOUSE: 0.85, Relationship.SON: 0.9, Relationship.DAUGHTER: 0.45,
+                Relationship.PARENT: 0.85, Relationship.SIBLING: 0.6, Relationship.OTHER_FAMILY: 0.4}  # fmt: skip
+
+# --------------------------------------------------------------------------------------------------
+# The fictional town of Northmoor
+# --------------------------------------------------------------------------------------------------
+
+# NM is not a real postcode area, so no generated address can be someone's real one. NM1-NM5 are the
+# north of the town (Older People North), NM6-NM9 the south.
+OUTWARD_NORTH = ("NM1", "NM2", "NM3", "NM4", "NM5")
+OUTWARD_SOUTH = ("NM6", "NM7", "NM8", "NM9")
+INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters the inward code allows (no C, I, K, M, O, V)
+STREET_TYPES = ("Road", "Street", "Lane", "Close", "Avenue", "Drive", "Way", "Crescent", "Grove", "Gardens",
+                "Terrace", "Court", "View", "Rise")  # fmt: skip
+HOME_NAMES = ("Heather", "Moorview", "Ashfield", "Beechwood", "Oakwood", "Willow", "Larkrise", "Bramble",
+              "Fernlea", "Highfield", "Meadowbank", "Rowan", "Elmtree", "Hollybank", "Pennine")  # fmt: skip
+HOME_KINDS = ("House", "Lodge", "Court", "Grange", "Manor", "View")
+GP_PRACTICES = ("Northmoor Health Centre", "Moor Lane Surgery", "Castle Street Medical Practice",
+                "Northmoor Riverside Surgery", "Hill Top Family Practice", "Market Square Surgery",
+                "Southgate Medical Centre", "Northmoor Park Practice")  # fmt: skip
+PROVIDERS = ("Moorside Home Care", "Northmoor Care at Home", "Heatherdale Homecare", "Pennine Support Services",
+             "Northmoor Community Support")  # fmt: skip
+DAY_SERVICES = ("Northmoor Day Opportunities", "The Mill Day Centre", "Moorside Community Hub")
+ADVOCACY_ORGS = ("Northmoor Advocacy Hub", "Moorside Independent Advocacy")
+EQUIPMENT = ("perching stool", "raised toilet seat", "key safe", "bed lever", "pendant alarm", "bath lift",
+             "walking frame", "profiling bed")  # fmt: skip
+COMMUNICATION_NEEDS = {
+    "Sensory Support: Support for hearing impairment": ("British Sign Language interpreter", "Uses a hearing loop"),
+    "Sensory Support: Support for visual impairment": ("Large print letters", "Letters as audio or by phone"),
+    "Sensory Support: Support for dual impairment": ("Deafblind manual; needs a communicator-guide",),
+    LD: ("Easy Read documents", "Uses Makaton signs", "Short sentences, one question at a time"),
+}
+OTHER_COMMUNICATION_NEEDS = ("Interpreter: Punjabi", "Interpreter: Urdu", "Interpreter: Polish", "Large print letters",
+                             "Hard of hearing: speak clearly, face to face")  # fmt: skip
+NICKNAMES = {"Margaret": "Peggy", "Elizabeth": "Betty", "William": "Bill", "Robert": "Bob", "James": "Jim",
+             "Patricia": "Pat", "Katherine": "Kate", "Catherine": "Cathy", "Christopher": "Chris",
+             "Michael": "Mike", "Thomas": "Tom", "Joseph": "Joe", "Susan": "Sue", "Victoria": "Vicky",
+             "Daniel": "Dan", "Samuel": "Sam", "Jennifer": "Jen", "Edward": "Ted", "Richard": "Dick"}  # fmt: skip
+# Ofcom's numbers reserved for drama: 01632 960000-960999 and 07700 900000-900999 are never allocated.
+LANDLINE, MOBILE = "01632 960{:03d}", "07700 900{:03d}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Teams and demo staff
+# --------------------------------------------------------------------------------------------------
+
+FRONT_DOOR, OP_NORTH, OP_SOUTH = "front-door", "older-people-north", "older-people-south"
+LD_TEAM, MH_TEAM, PDS_TEAM, DISCHARGE = "learning-disability", "mental-health", "physical-disability", "hospital-discharge"
+TEAMS = {
+    FRONT_DOOR: ("Front Door and Duty", "First contact, information and advice, and urgent work for anyone new."),
+    OP_NORTH: ("Older People North", "Long-term support for people aged 65 and over in NM1 to NM5."),
+    OP_SOUTH: ("Older People South", "Long-term support for people aged 65 and over in NM6 to NM9."),
+    LD_TEAM: ("Learning Disability", "Adults with a learning disability, including moving on from children's services."),
+    MH_TEAM: ("Mental Health (Working Age)", "Adults aged 18 to 64 whose main need is their mental health."),
+    PDS_TEAM: ("Physical Disability and Sensory", "Adults aged 18 to 64 with a physical or sensory impairment."),
+    DISCHARGE: ("Hospital Discharge", "Assessment and support to leave Northmoor General Hospital safely."),
+}  # fmt: skip
+ALLOCATION_REASON = {
+    FRONT_DOOR: "New contact: screening and information and advice",
+    OP_NORTH: "Long-term support, older people (north of the town)",
+    OP_SOUTH: "Long-term support, older people (south of the town)",
+    LD_TEAM: "Long-term support, learning disability",
+    MH_TEAM: "Long-term support, mental health",
+    PDS_TEAM: "Long-term support, physical disability or sensory impairment",
+    DISCHARGE: "Assessment for discharge from hospital",
+}
+# ILLUSTRATIVE: the roles of generated caseholding staff (occupational therapists mostly in PD&S).
+CASEHOLDER_ROLES = {Role.SOCIAL_WORKER: 55, Role.ASSESSOR: 25, Role.OCCUPATIONAL_THERAPIST: 12,
+                    Role.SUPPORT_PLANNER: 8}  # fmt: skip
+PDS_CASEHOLDER_ROLES = {Role.SOCIAL_WORKER: 35, Role.ASSESSOR: 20, Role.OCCUPATIONAL_THERAPIST: 40,
+                        Role.SUPPORT_PLANNER: 5}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    first_name: str
+    last_name: str
+    job_title: str
+    teams: tuple[str, ...] = ()
+
+
+DEMO_USERS = (
+    DemoUser("social.worker", Role.SOCIAL_WORKER, "Priya", "Shah", "Social worker", (OP_NORTH,)),
+    DemoUser("assessor", Role.ASSESSOR, "Tom", "Walsh", "Social care assessor", (FRONT_DOOR,)),
+    DemoUser("ot", Role.OCCUPATIONAL_THERAPIST, "Grace", "Adeyemi", "Occupational therapist", (PDS_TEAM,)),
+    DemoUser("broker", Role.SUPPORT_PLANNER, "Dan", "Hughes", "Support planner", (OP_SOUTH,)),
+    DemoUser("manager", Role.TEAM_MANAGER, "Helen", "Marsh", "Team manager, Older People North",
+             (OP_NORTH, OP_SOUTH, FRONT_DOOR, DISCHARGE)),
+    DemoUser("panel", Role.PANEL_MEMBER, "Martin", "Cole", "Funding panel chair"),
+    DemoUser("finance", Role.FINANCE_OFFICER, "Ruth", "Evans", "Financial assessment officer"),
+    DemoUser("safeguarding", Role.SAFEGUARDING_LEAD, "Aisha", "Rahman", "Safeguarding adults lead"),
+    DemoUser("commissioner", Role.COMMISSIONER, "Gareth", "Lloyd", "Commissioning manager"),
+    DemoUser("analyst", Role.PERFORMANCE_ANALYST, "Nina", "Kowalski", "Performance analyst"),
+    DemoUser("admin", Role.ADMINISTRATOR, "Chris", "Bennett", "System administrator"),
+)  # fmt: skip
+SUPERUSERS = {"admin"}
+
+# --------------------------------------------------------------------------------------------------
+# Case note templates, written for this demo. {name} is how the person likes to be called.
+# Each needs some facts about the person: "carer", "family", "home" (lives at home), "care_home",
+# "memory", "ld", or nothing.
+# --------------------------------------------------------------------------------------------------
+
+NOTE_TEMPLATES = (
+    (CaseNote.Kind.PHONE, "carer", "Call from {rel} about a missed visit",
+     "{carer} rang to say {provider} did not arrive for the {slot} call on {weekday}. {name} had no help until "
+     "{carer} came round at lunchtime. I called {provider}: a new member of staff had missed the visit off the "
+     "rota. They apologised and will record it as a missed visit. I will call {carer} on Friday to check the "
+     "calls have been reliable since."),
+    (CaseNote.Kind.PHONE, "carer", "Carer finding it hard to cope",
+     "{carer} ({rel}) said they are exhausted after several broken nights with {name} and have not had a break "
+     "since {month}. Offered a carer's assessment, which {carer} accepted, and gave the number for Northmoor "
+     "Carers' Centre. Assessment to be booked this week."),
+    (CaseNote.Kind.PHONE, "family", "Hospital admission after a fall",
+     "{carer} rang to say {name} was admitted to Northmoor General Hospital after a fall on {weekday}. No bones "
+     "broken. The hospital discharge team will be in touch; asked {carer} to let us know when a discharge date "
+     "is set."),
+    (CaseNote.Kind.VISIT, "home", "Home visit to review support",
+     "Visited {name} at home. {name} said the morning calls from {provider} help but the evenings are long and "
+     "lonely. The kitchen was tidy and there was food in the fridge. {name} would like to try the Wednesday "
+     "lunch club at the library; I will ask the community connector to get in touch."),
+    (CaseNote.Kind.VISIT, "care_home", "Visit at {home}",
+     "Saw {name} in the lounge at {home}. Staff say {name} is eating well and joins in with the morning "
+     "activities. The home's care plan was updated after a fall last month; no new injuries. {name} said the "
+     "food is good and the staff are kind."),
+    (CaseNote.Kind.VISIT, "", "Joint visit with the district nurse",
+     "Joint visit with the district nurse to look at {name}'s pressure care. Skin intact. The nurse will visit "
+     "twice a week; carers to help {name} change position at each call and record it on the chart."),
+    (CaseNote.Kind.PHONE, "", "Call about the financial assessment",
+     "{name} called to ask why a letter about contributions had arrived. Explained that the financial "
+     "assessment works out what, if anything, {name} pays towards their support, and that the finance team "
+     "can help fill in the form. Sent the form with a stamped addressed envelope."),
+    (CaseNote.Kind.EMAIL, "", "Support plan sent",
+     "Sent {name} a copy of the agreed support plan in the format they asked for, with the team's number and "
+     "the out-of-hours duty number."),
+    (CaseNote.Kind.EMAIL, "", "Email from {gp}",
+     "{gp} emailed to say {name} has started new medication and may be drowsy for a few days. Passed this on "
+     "to the care provider so staff know to take extra care with transfers."),
+    (CaseNote.Kind.DECISION, "home", "Interim increase in support agreed",
+     "Discussed {name}'s situation with the team manager. Agreed an interim increase of {hours} hours a week "
+     "of home support for four weeks while a review is arranged. Brokerage asked to source the extra hours "
+     "from {provider}."),
+    (CaseNote.Kind.MEETING, "memory", "Best interests meeting",
+     "Meeting with {name}, {carer}, the GP and the home care manager about where {name} should live. {name} "
+     "could not retain the information about the options long enough to weigh them up (capacity assessment "
+     "on file). Those present agreed a short stay at {home} to see how {name} settles is in {name}'s best "
+     "interests. {name}'s wish to keep the cat was noted; the family will look after it."),
+    (CaseNote.Kind.PHONE, "ld", "Call from {day_service}",
+     "{day_service} rang: {name} has not been to the Tuesday session for three weeks. Staff think the new bus "
+     "route is the problem. I will talk to {name} and {carer} about travel training."),
+    (CaseNote.Kind.OTHER, "home", "Equipment delivered",
+     "The community equipment service delivered a {equipment} on {weekday}. {name} is using it with help. "
+     "Occupational therapist to check how it is working at the next visit."),
+)  # fmt: skip
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+SLOTS = ("morning", "lunchtime", "teatime", "bedtime")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------------
+
+
+class Weighted:
+    """A weighted choice that costs one random() and one bisect, for drawing 100,000 times."""
+
+    __slots__ = ("values", "cum", "total")
+
+    def __init__(self, weights: dict):
+        self.values = list(weights)
+        self.cum = list(itertools.accumulate(weights.values()))
+        self.total = self.cum[-1]
+
+    def pick(self, rng: random.Random):
+        return self.values[bisect.bisect_right(self.cum, rng.random() * self.total)]
+
+
+def reference_date(today: datetime.date | None = None) -> datetime.date:
+    """The default "as of" date: the first of this month, so a re-run this month gives the same council."""
+    today = today or datetime.date.today()
+    return today.replace(day=1)
+
+
+def _ascii_slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in plain.lower() if ch.isalnum() or ch == "-")
+
+
+def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
+    """A time during the working day (8:30 to 17:30, London time) on `day`."""
+    minutes = 510 + rng.randrange(540)
+    return datetime.datetime(day.year, day.month, day.day, minutes // 60, minutes % 60, tzinfo=LONDON)
+
+
+def synthetic_nhs_numbers(rng: random.Random, count: int) -> list[str]:
+    """`count` distinct valid NHS numbers from 999 000 0000 to 999 999 9999, the range kept for testing
+    and never issued to patients. About one in eleven 9-digit stems has no valid check digit."""
+    if count > 900_000:
+        raise SeedError("At most 900,000 synthetic NHS numbers exist in the test range.")
+    stems = rng.sample(range(1_000_000), min(1_000_000, count + count // 8 + 64))
+    numbers = []
+    for stem in stems:
+        first_nine = f"999{stem:06d}"
+        check = nhs_check_digit(first_nine)
+        if check is not None:
+            numbers.append(f"{first_nine}{check}")
+            if len(numbers) == count:
+                return numbers
+    raise SeedError("Could not draw enough synthetic NHS numbers.")  # pragma: no cover - sample is ample
+
+
+# --------------------------------------------------------------------------------------------------
+# The generator
+# --------------------------------------------------------------------------------------------------
+
+
+class _Profile:
+    """What pass 1 decides about a person: enough to size teams and share out caseloads."""
+
+    __slots__ = ("age", "band", "group", "psr", "setting", "accommodation", "employment", "female", "ethnicity",
+                 "created", "died", "restricted", "address", "carer", "family", "authorised", "advocate",
+                 "attorney", "team", "earlier_front_door", "has_worker", "worker", "notes", "has_nhs")  # fmt: skip
+
+
+@dataclass
+class SeedResult:
+    people: int = 0
+    teams: int = 0
+    staff: int = 0
+    contacts: int = 0
+    notes: int = 0
+    allocations: int = 0
+    events: int = 0
+    reset: bool = False
+    removed_people: int = 0
+
+    def summary_text(self) -> str:
+        lines = [f"Removed {self.removed_people:,} existing people."] if self.reset else []
+        lines += [
+            f"Seeded the synthetic council of {TOWN}:",
+            f"  people         {self.people:>9,}",
+            f"  teams          {self.teams:>9,}",
+            f"  staff          {self.staff:>9,}",
+            f"  contacts       {self.contacts:>9,}",
+            f"  case notes     {self.notes:>9,}",
+            f"  allocations    {self.allocations:>9,}",
+            f"  timeline events{self.events:>9,}",
+        ]
+        return "\n".join(lines)
+
+
+@dataclass
+class _Staff:
+    """Users by team, as ids, for dealing out caseloads and picking note authors."""
+
+    caseholders: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    manager: dict[str, int] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)
+    demo_worker: int = 0
+    count: int = 0
+
+
+class CouncilGenerator:
+    def __init__(self, *, people: int, seed: int, as_of: datetime.date):
+        self.n = people
+        self.seed = seed
+        self.as_of = as_of
+        self.rng = random.Random(seed)
+        self.fake = Faker("en_GB")
+        self.fake.seed_instance(seed)
+        self._ages = Weighted(AGE_BANDS)
+        self._settings = {band: Weighted(w) for band, w in SETTINGS.items()}
+        self._psr = {band: Weighted(w) for band, w in PSR.items()}
+        self._community = {group: Weighted(w) for group, w in COMMUNITY_ACCOMMODATION.items()}
+        self._employment = {group: Weighted(w) for group, w in EMPLOYMENT.items()}
+        self._carer_rel = {group: Weighted(w) for group, w in CARER_RELATIONSHIP.items()}
+        self._ethnicity = Weighted(ETHNICITY)
+        # Weighted Faker surnames cost ~60us each; a pool drawn from Faker keeps its frequencies for free.
+        self.surnames = [self.fake.last_name() for _ in range(min(4_000, 200 + people))]
+        self._streets()
+        self._care_homes()
+
+    # -- the town ---------------------------------------------------------------------------------
+
+    def _postcode(self, outward: str) -> str:
+        rng = self.rng
+        code = normalise_postcode(f"{outward}{rng.randrange(10)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}")
+        assert is_valid_postcode(code), code  # noqa: S101 - a wrong outward code list would be a bug here
+        return code
+
+    def _streets(self) -> None:
+        rng = self.rng
+        outward = OUTWARD_NORTH + OUTWARD_SOUTH
+        names = {f"{rng.choice(self.surnames)} {rng.choice(STREET_TYPES)}" for _ in range(max(40, self.n // 60))}
+        self.streets = [
+            (name, [self._postcode(outward[i % len(outward)]) for _ in range(rng.randint(1, 4))])
+            for i, name in enumerate(sorted(names))
+        ]
+
+    def _care_homes(self) -> None:
+        rng = self.rng
+        count = max(3, min(len(HOME_NAMES) * len(HOME_KINDS), self.n // 250))
+        names = rng.sample([f"{a} {b}" for a in HOME_NAMES for b in HOME_KINDS], count)
+        self.homes = {"nursing": [], "residential": []}
+        for i, name in enumerate(names):
+            kind = "nursing" if i % 3 == 0 else "residential"
+            street, postcodes = rng.choice(self.streets)
+            label = "Nursing Home" if kind == "nursing" else "Care Home"
+            self.homes[kind].append((f"{name} {label}", f"{rng.randint(1, 200)} {street}", postcodes[0]))
+
+    # -- pass 1: profiles -------------------------------------------------------------------------
+
+    def profiles(self) -> list[_Profile]:
+        rng = self.rng
+        out = []
+        for _ in range(self.n):
+            p = _Profile()
+            p.band = self._ages.pick(rng)
+            # 18-64 spread evenly; 65+ peaking in the 80s and thinning out towards 100 (ILLUSTRATIVE shape).
+            p.age = rng.randint(18, 64) if p.band == YOUNG else min(100, int(rng.triangular(65, 101, 84)))
+            p.psr = self._psr[p.band].pick(rng)
+            p.group = "older" if p.band == OLD else ("learning_disability" if p.psr == LD else "working_age")
+            p.setting = self._settings[p.band].pick(rng)
+            if p.setting == "community":
+                p.accommodation = self._community[p.group].pick(rng)
+                street, postcodes = rng.choice(self.streets)
+                p.address = (f"{rng.randint(1, 180)} {street}", "", rng.choice(postcodes))
+            else:
+                p.accommodation = CARE_HOME_STATUS[p.setting]
+                p.address = rng.choice(self.homes[p.setting])
+            p.employment = self._employment[p.group].pick(rng)
+            p.female = rng.random() < FEMALE_SHARE[p.band]
+            p.ethnicity = self._ethnicity.pick(rng)
+            p.created = self.as_of - datetime.timedelta(days=rng.randint(365, 8 * 365))
+            p.died = (
+                p.created + datetime.timedelta(days=rng.randint(60, (self.as_of - p.created).days - 1))
+                if rng.random() < DIED_SHARE
+                else None
+            )
+            p.restricted = rng.random() < RESTRICTED_SHARE
+            at_home = p.setting == "community"
+            p.carer = at_home and rng.random() < UNPAID_CARER_SHARE
+            p.family = p.carer or (not at_home and rng.random() < CARE_HOME_FAMILY_SHARE)
+            p.authorised = at_home and rng.random() < AUTHORISED_PERSON_SHARE
+            p.advocate = rng.random() < ADVOCATE_SHARE
+            p.attorney = p.psr == MC and rng.random() < ATTORNEY_SHARE_MEMORY
+            p.team = self._team_for(p) if rng.random() < ALLOCATED_SHARE else None
+            p.has_worker = p.team is not None and rng.random() < WORKER_SHARE
+            p.earlier_front_door = p.team not in (None, FRONT_DOOR) and rng.random() < 0.3
+            p.worker = None
+            p.notes = rng.randint(1, 3) if rng.random() < NOTES_SHARE else 0
+            p.has_nhs = rng.random() >= NO_NHS_NUMBER_SHARE
+            out.append(p)
+        return out
+
+    def _team_for(self, p: _Profile) -> str:
+        """The team that would hold this person's case, from their support reason, age and address."""
+        roll = self.rng.random()
+        if roll < 0.07:
+            return FRONT_DOOR  # new or urgent work still with the duty team
+        if p.psr == LD:
+            return LD_TEAM
+        if p.band == OLD:
+            if roll < 0.12:
+                return DISCHARGE
+            return OP_NORTH if p.address[2].split()[0] in OUTWARD_NORTH else OP_SOUTH
+        if p.psr in (MH, MC):
+            return MH_TEAM
+        if p.psr.startswith(("Physical", "Sensory")):
+            return PDS_TEAM
+        return FRONT_DOOR  # social support needs for working-age adults stay with duty
+
+    # -- staff ------------------------------------------------------------------------------------
+
+    def staff_plan(self, profiles: list[_Profile]) -> list[dict]:
+        """Generated practitioners and managers (demo users are separate), with their teams."""
+        rng, fake = self.rng, self.fake
+        needing = Counter(p.team for p in profiles if p.has_worker and p.died is None)
+        workers_total = max(len(TEAMS), round(self.n / PEOPLE_PER_WORKER))
+        weight = sum(needing.values()) or 1
+        per_team = {code: max(1, round(workers_total * needing[code] / weight)) for code in TEAMS}
+        plan = []
+        for code in TEAMS:
+            roles = Weighted(PDS_CASEHOLDER_ROLES if code == PDS_TEAM else CASEHOLDER_ROLES)
+            if code != OP_NORTH:  # the demo manager manages Older People North
+                plan.append({"role": Role.TEAM_MANAGER, "teams": [code], "title": f"Team manager, {TEAMS[code][0]}"})
+            for _ in range(per_team[code]):
+                role = roles.pick(rng)
+                teams = [code]
+                if rng.random() < 0.1:  # some staff work across two teams
+                    teams.append(rng.choice([c for c in TEAMS if c != code]))
+                plan.append({"role": role, "teams": teams, "title": Role(role).label})
+        for entry in plan:
+            female = rng.random() < 0.75  # ILLUSTRATIVE: most of the social care workforce are women
+            entry["first_name"] = fake.first_name_female() if female else fake.first_name_male()
+            entry["last_name"] = rng.choice(self.surnames)
+        return plan
+
+    def deal_caseloads(self, profiles: list[_Profile], staff: _Staff) -> None:
+        """Share each team's cases round-robin among its caseholders; the demo social worker gets a fixed
+        caseload in Older People North that shows the restricted-record and contact features."""
+        rng = self.rng
+        by_team = defaultdict(list)
+        for p in profiles:
+            if p.has_worker:
+                by_team[p.team].append(p)
+        for code, people in by_team.items():
+            holders = [u for u in staff.caseholders[code] if u != staff.demo_worker]
+            rng.shuffle(holders)
+            if code == OP_NORTH:
+                # Only the living count towards a caseload, so give the demo worker living people.
+                demo = [p for p in people if p.died is None][:DEMO_CASELOAD]
+                for p in demo:
+                    p.worker = staff.demo_worker
+                self._showcase(demo)
+                people = [p for p in people if p.worker is None]
+            for i, p in enumerate(people):
+                p.worker = holders[i % len(holders)]
+
+    @staticmethod
+    def _showcase(caseload: list[_Profile]) -> None:
+        """Make sure the demo caseload has a restricted record, an authorised person and an advocate."""
+        for flag, person in zip(("restricted", "authorised", "advocate"), caseload, strict=False):
+            if not any(getattr(p, flag) for p in caseload):
+                setattr(person, flag, True)
+
+    # -- pass 2: records --------------------------------------------------------------------------
+
+    def person(self, p: _Profile, council_id: str, nhs_number: str | None) -> Person:
+        rng, fake = self.rng, self.fake
+        first = fake.first_name_female() if p.female else fake.first_name_male()
+        last = rng.choice(self.surnames)
+        born = datetime.date(self.as_of.year - p.age, self.as_of.month, 1) - datetime.timedelta(
+            days=rng.randrange(365)
+        )
+        line1, line2, postcode = p.address
+        if p.setting != "community":
+            line1, line2 = line1, line2  # care home name, then its street
+        needs = COMMUNICATION_NEEDS.get(p.psr)
+        if needs and rng.random() < 0.5:
+            communication = rng.choice(needs)
+        elif rng.random() < 0.03:
+            communication = rng.choice(OTHER_COMMUNICATION_NEEDS)
+        else:
+            communication = ""
+        phone = ""
+        if p.setting == "community" and rng.random() < 0.8:
+            phone = (MOBILE if p.band == YOUNG or rng.random() < 0.3 else LANDLINE).format(rng.randrange(1000))
+        email = ""
+        if rng.random() < (0.2 if p.band == YOUNG else 0.05):
+            email = f"{_ascii_slug(first)}.{_ascii_slug(last)}{rng.randrange(100)}@example.com"
+        if p.carer and rng.random() < 0.3:
+            method = ContactMethod.THROUGH_CONTACT
+        elif email and rng.random() < 0.5:
+            method = ContactMethod.EMAIL
+        elif phone:
+            method = ContactMethod.TEXT if phone.startswith("07") and rng.random() < 0.3 else ContactMethod.PHONE
+        else:
+            method = ContactMethod.LETTER
+        alive = p.died is None
+        return Person(
+            council_id=council_id,
+            first_name=first,
+            last_name=last,
+            preferred_name=NICKNAMES.get(first, "") if rng.random() < 0.4 else "",
+            date_of_birth=born,
+            nhs_number=nhs_number,
+            gender="Female" if p.female else "Male",
+            ethnicity=p.ethnicity,
+            accommodation_status=p.accommodation,
+            employment_status=p.employment,
+            primary_support_reason=p.psr,
+            address_line_1=line1,
+            address_line_2=line2,
+            town=TOWN,
+            postcode=postcode,
+            phone=phone,
+            email=email,
+            preferred_contact_method=method,
+            communication_needs=communication,
+            gp_practice_name=rng.choice(GP_PRACTICES),
+            date_of_death=p.died,
+            is_restricted=p.restricted,
+            allocated_team_id=self.team_ids[p.team] if alive and p.team else None,
+            allocated_worker_id=p.worker if alive else None,
+            created_at=_at(p.created, rng),
+        )
+
+    def _contact(self, person: Person, relationship: str, *, at, **roles) -> Contact:
+        rng, fake = self.rng, self.fake
+        female = {Relationship.DAUGHTER: True, Relationship.SON: False}.get(relationship, rng.random() < 0.55)
+        if relationship == Relationship.SPOUSE:
+            female = person.gender == "Male" if rng.random() < 0.95 else person.gender == "Female"
+        first = fake.first_name_female() if female else fake.first_name_male()
+        same = rng.random() < SAME_SURNAME.get(relationship, 0.0)
+        last = person.last_name if same else rng.choice(self.surnames)
+        lives_with = relationship == Relationship.SPOUSE or (
+            relationship == Relationship.PARENT
+            and person.accommodation_status == "Settled mainstream housing with family / friends"
+        )
+        return Contact(
+            name=f"{first} {last}",
+            relationship=relationship,
+            is_family=relationship in FAMILY,
+            phone=MOBILE.format(rng.randrange(1000)),
+            address=person.address if lives_with else "",
+            lives_with_person=lives_with,
+            created_at=at,
+            **roles,
+        )
+
+    def contacts(self, p: _Profile, person: Person) -> list[Contact]:
+        rng = self.rng
+        out = []
+        at = _at(p.created + datetime.timedelta(days=rng.randint(0, 20)), rng)
+        if p.family:
+            if p.carer:
+                relationship = self._carer_rel[p.group].pick(rng)
+            else:
+                relationship = rng.choice((Relationship.DAUGHTER, Relationship.SON, Relationship.SPOUSE))
+            out.append(self._contact(person, relationship, at=at, is_unpaid_carer=p.carer, is_emergency_contact=True))
+        if p.authorised or p.attorney:
+            # Usually the same relative takes on these roles; otherwise another family member does.
+            if out and out[0].is_family:
+                holder = out[0]
+            else:
+                holder = self._contact(person, rng.choice((Relationship.DAUGHTER, Relationship.SON)), at=at)
+                out.append(holder)
+            holder.is_authorised_person = p.authorised
+            holder.is_attorney = p.attorney
+        if p.advocate:
+            org = rng.choice(ADVOCACY_ORGS)
+            advocate = self._contact(person, Relationship.PROFESSIONAL, at=at, is_advocate=True, organisation=org)
+            advocate.phone = LANDLINE.format(rng.randrange(1000))
+            advocate.email = f"{_ascii_slug(advocate.name.split()[0])}@{_ascii_slug(org)}.example"
+            out.append(advocate)
+        return out
+
+    def note(self, p: _Profile, person: Person, contacts: list[Contact], author: int) -> CaseNote:
+        rng = self.rng
+        family = next((c for c in contacts if c.is_family), None)
+        facts = {"": True, "family": family is not None, "carer": family is not None and family.is_unpaid_carer,
+                 "home": p.setting == "community", "care_home": p.setting != "community", "memory": p.psr == MC,
+                 "ld": p.psr == LD}  # fmt: skip
+        kind, _, subject, text = rng.choice([t for t in NOTE_TEMPLATES if facts[t[1]]])
+        end = p.died or self.as_of - datetime.timedelta(days=1)
+        day = p.created + datetime.timedelta(days=rng.randint(1, max(1, (end - p.created).days)))
+        care_home = p.address[0] if p.setting != "community" else rng.choice(self.homes["residential"])[0]
+        values = {
+            "name": person.known_as,
+            "carer": family.name.split()[0] if family else "the family",
+            "rel": family.get_relationship_display().lower() if family else "family",
+            "provider": rng.choice(PROVIDERS),
+            "day_service": rng.choice(DAY_SERVICES),
+            "gp": person.gp_practice_name,
+            "home": care_home,
+            "equipment": rng.choice(EQUIPMENT),
+            "weekday": rng.choice(WEEKDAYS),
+            "slot": rng.choice(SLOTS),
+            "month": MONTHS[(day.month - 3) % 12],
+            "hours": rng.choice((3, 4, 5, 7)),
+        }
+        return CaseNote(
+            kind=kind,
+            occurred_on=day,
+            subject=subject.format(**values),
+            text=text.format(**values),
+            author_id=author,
+            created_at=_at(day, rng),
+        )
+
+    def allocations(self, p: _Profile, person: Person) -> list[Allocation]:
+        """The allocation history, oldest first; the last is current unless the person has died."""
+        if p.team is None:
+            return []
+        rng = self.rng
+        start = p.created + datetime.timedelta(days=rng.randint(0, 3))
+        out = []
+        if p.earlier_front_door:
+            out.append(self._allocation(FRONT_DOOR, None, start, rng))
+            start += datetime.timedelta(days=rng.randint(7, 90))
+        worker = p.worker
+        if p.died is not None and p.has_worker:
+            worker = rng.choice(self.staff.caseholders[p.team])  # not dealt: the dead hold no caseload
+        out.append(self._allocation(p.team, worker, min(start, (p.died or self.as_of) - datetime.timedelta(1)), rng))
+        for earlier, later in itertools.pairwise(out):
+            earlier.ended_at = later.started_at
+        if p.died is not None:
+            out[-1].ended_at = max(out[-1].started_at, _at(p.died, rng))
+        return out
+
+    def _allocation(self, team: str, worker: int | None, day: datetime.date, rng) -> Allocation:
+        return Allocation(
+            team_id=self.team_ids[team],
+            worker_id=worker,
+            reason=ALLOCATION_REASON[team],
+            started_at=_at(day, rng),
+            allocated_by_id=self.staff.manager[team],
+        )
+
+    def events(self, person, creator, contacts, notes, allocations, p: _Profile) -> list[PersonEvent]:
+        """Timeline entries worded as the services word them, so seeded and real records look alike."""
+        made = [PersonEvent(type=PersonEvent.Type.CREATED, occurred_at=person.created_at, title="Record created",
+                            actor_id=creator)]  # fmt: skip
+        for c in contacts:
+            roles = ", ".join(c.role_labels) or c.get_relationship_display()
+            made.append(PersonEvent(type=PersonEvent.Type.CONTACT_ADDED, occurred_at=c.created_at,
+                                    title=f"Contact added: {c.name}", detail=roles, actor_id=creator))  # fmt: skip
+        for a in allocations:
+            team = TEAMS[self.team_code[a.team_id]][0]
+            who = f"{team}, {self.staff.names[a.worker_id]}" if a.worker_id else f"{team} (no worker yet)"
+            made.append(PersonEvent(type=PersonEvent.Type.ALLOCATED, occurred_at=a.started_at,
+                                    title=f"Allocated to {who}", detail=a.reason, actor_id=a.allocated_by_id))  # fmt: skip
+        for n in notes:
+            made.append(PersonEvent(type=PersonEvent.Type.NOTE_ADDED, occurred_at=n.created_at,
+                                    title=f"{n.get_kind_display()}: {n.subject}", detail=n.text, actor_id=n.author_id,
+                                    note=n))  # fmt: skip
+        if p.died is not None:
+            made.append(PersonEvent(type=PersonEvent.Type.DETAILS_CHANGED, occurred_at=_at(p.died, self.rng),
+                                    title="Details changed", detail="Changed: date of death", actor_id=creator))  # fmt: skip
+        return made
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing it to the database
+# --------------------------------------------------------------------------------------------------
+
+
+def _seed_users():
+    return get_user_model().objects.filter(email__iendswith=f"@{STAFF_EMAIL_DOMAIN}")
+
+
+def _reset() -> int:
+    """Delete every person (with contacts, notes, timeline, allocations), the seeded teams, and seeded staff
+    who have no audit history. Staff with audit events stay (the audit log is append-only and refers to
+    them) and are re-used."""
+    real = Person.objects.exclude(nhs_number__startswith="999").exclude(nhs_number__isnull=True)
+    if real.exists():
+        raise SeedError(
+            "Refusing to reset: some people have NHS numbers outside the 999 test range, so this database "
+            "holds real records. --reset is only for synthetic demo councils."
+        )
+    removed = Person.objects.count()
+    try:
+        # Children first, so deleting people does not have to gather 100,000 records' related rows.
+        for model in (PersonEvent, CaseNote, Contact, Allocation, Person):
+            model.objects.all().delete()
+        Team.objects.filter(code__in=TEAMS).delete()
+        _seed_users().filter(audit_events__isnull=True).delete()
+    except ProtectedError as exc:
+        names = sorted({obj._meta.verbose_name_plural for obj in exc.protected_objects})
+        raise SeedError(f"Refusing to reset: other records still refer to the seeded data ({', '.join(names)}).") from exc
+    return removed
+
+
+def _teams() -> dict[str, int]:
+    existing = {t.code: t for t in Team.objects.filter(code__in=TEAMS)}
+    new = [Team(code=code, name=name, description=desc) for code, (name, desc) in TEAMS.items() if code not in existing]
+    for team in Team.objects.bulk_create(new):
+        existing[team.code] = team
+    return {code: team.pk for code, team in existing.items()}
+
+
+def _users(gen: CouncilGenerator, plan: list[dict]) -> _Staff:
+    """Create the demo users and the generated staff, re-using seeded accounts kept for their audit history."""
+    User = get_user_model()
+    password = make_password(DEMO_PASSWORD)  # hashed once: Argon2 is slow on purpose
+    kept = {u.username: u for u in _seed_users()}
+    taken = set(User.objects.exclude(pk__in=[u.pk for u in kept.values()]).values_list("username", flat=True))
+    clash = sorted(taken & {d.username for d in DEMO_USERS})
+    if clash:
+        raise SeedError(
+            f"The demo username(s) {', '.join(clash)} already belong to accounts the seed did not create. "
+            "Rename those accounts, or seed an empty database."
+        )
+    specs = [
+        {"username": d.username, "role": d.role, "first_name": d.first_name, "last_name": d.last_name,
+         "title": d.job_title, "teams": list(d.teams)}
+        for d in DEMO_USERS
+    ]  # fmt: skip
+    used = taken | {d.username for d in DEMO_USERS}
+    for entry in plan:
+        base = f"{_ascii_slug(entry['first_name'])}.{_ascii_slug(entry['last_name'])}"
+        username = next(f"{base}{i or ''}" for i in itertools.count() if f"{base}{i or ''}" not in used)
+        used.add(username)
+        specs.append({**entry, "username": username})
+    users, new = [], []
+    for spec in specs:
+        user = kept.pop(spec["username"], None) or User(username=spec["username"])
+        user.first_name, user.last_name = spec["first_name"], spec["last_name"]
+        user.email = f"{spec['username']}@{STAFF_EMAIL_DOMAIN}"
+        user.role, user.job_title, user.password, user.is_active = spec["role"], spec["title"], password, True
+        user.is_staff = user.is_superuser = spec["username"] in SUPERUSERS
+        if user.pk is None:
+            new.append(user)
+        else:
+            user.save()
+        users.append(user)
+    User.objects.bulk_create(new, batch_size=BATCH)
+    if kept:  # seeded accounts from an earlier seed that this one does not use: keep for audit, switch off
+        User.objects.filter(pk__in=[u.pk for u in kept.values()]).update(is_active=False)
+    Membership = Team.members.through
+    Membership.objects.filter(user_id__in=[u.pk for u in users]).delete()
+    Membership.objects.bulk_create(
+        [Membership(team_id=gen.team_ids[code], user_id=u.pk) for u, s in zip(users, specs, strict=True)
+         for code in s["teams"]],
+        batch_size=BATCH,
+    )  # fmt: skip
+    staff = _Staff(count=len(users))
+    for user, spec in zip(users, specs, strict=True):
+        staff.names[user.pk] = user.get_full_name()
+        if user.role == Role.TEAM_MANAGER:
+            staff.manager.setdefault(spec["teams"][0], user.pk)
+        elif user.role in (Role.SOCIAL_WORKER, Role.ASSESSOR, Role.OCCUPATIONAL_THERAPIST, Role.SUPPORT_PLANNER):
+            for code in spec["teams"]:
+                staff.caseholders[code].append(user.pk)
+        if spec["username"] == "social.worker":
+            staff.demo_worker = user.pk
+    return staff
+
+
+def _insert(model, rows: Sequence) -> None:
+    model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def seed_council(
+    *,
+    people: int,
+    seed: int = 1,
+    reset: bool = False,
+    as_of: datetime.date | None = None,
+    progress_stream=None,
+) -> SeedResult:
+    """Create a synthetic council in one transaction. Raises AlreadySeeded when people exist and not `reset`."""
+    if people < 1:
+        raise SeedError("Ask for at least one person.")
+    result = SeedResult(reset=reset)
+    with transaction.atomic():
+        if reset:
+            result.removed_people = _reset()
+        elif Person.objects.exists():
+            raise AlreadySeeded("The council is already seeded: people exist. Nothing was changed (use --reset).")
+        gen = CouncilGenerator(people=people, seed=seed, as_of=as_of or reference_date())
+        profiles = gen.profiles()
+        gen.team_ids = _teams()
+        gen.team_code = {pk: code for code, pk in gen.team_ids.items()}
+        gen.staff = _users(gen, gen.staff_plan(profiles))
+        gen.deal_caseloads(profiles, gen.staff)
+        nhs = iter(synthetic_nhs_numbers(gen.rng, sum(p.has_nhs for p in profiles)))
+        ids = iter(council_ids(people))
+        front_door = gen.staff.caseholders[FRONT_DOOR]
+        with Progress(total=people, label="Seeding people", stream=progress_stream,
+                      enabled=progress_stream is not None) as bar:  # fmt: skip
+            for start in range(0, people, CHUNK):
+                chunk = profiles[start : start + CHUNK]
+                persons = [gen.person(p, next(ids), next(nhs) if p.has_nhs else None) for p in chunk]
+                _insert(Person, persons)
+                contacts, notes, allocations, events = [], [], [], []
+                for p, person in zip(chunk, persons, strict=True):
+                    creator = gen.rng.choice(front_door)
+                    mine = gen.contacts(p, person)
+                    history = gen.allocations(p, person)
+                    authors = [p.worker] if p.worker else gen.staff.caseholders.get(p.team) or front_door
+                    written = [gen.note(p, person, mine, gen.rng.choice(authors)) for _ in range(p.notes)]
+                    for row in itertools.chain(mine, history, written):
+                        row.person_id = person.pk
+                    events += gen.events(person, creator, mine, written, history, p)
+                    contacts += mine
+                    allocations += history
+                    notes += written
+                for row in events:
+                    row.person_id = row.person_id or row.note.person_id if row.note else row.person_id
+                _insert(Contact, contacts)
+                _insert(Allocation, allocations)
+                _insert(CaseNote, notes)  # before events, which point at notes
+                _insert(PersonEvent, events)
+                result.people += len(persons)
+                result.contacts += len(contacts)
+                result.notes += len(notes)
+                result.allocations += len(allocations)
+                result.events += len(events)
+                bar.advance(len(chunk))
+        result.teams = len(gen.team_ids)
+        result.staff = gen.staff.count
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.CREATE,
+            object_type="seed_council",
+            summary=f"Seeded {people} synthetic people",
+            changes={"people": people, "seed": seed, "reset": reset, "as_of": str(gen.as_of), "teams": result.teams,
+                     "staff": result.staff, "contacts": result.contacts, "notes": result.notes},
+        )  # fmt: skip
+    return result
+
+
+def demo_logins_text() -> str:
+    """The demo sign-ins as a plain-text table, read from the database so any command can print it."""
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.filter(username__in=[d.username for d in DEMO_USERS])
+             .prefetch_related("teams")}  # fmt: skip
+    if not users:
+        return "No demo accounts yet: run `python manage.py seed_council`."
+    rows = [("Username", "Role", "Teams")]
+    for d in DEMO_USERS:
+        if user := users.get(d.username):
+            teams = ", ".join(t.name for t in user.teams.all()) or "-"
+            rows.append((d.username, Role(user.role).label if user.role else "-", teams))
+    widths = [max(len(r[i]) for r in rows) for i in range(2)]
+    lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}".rstrip() for a, b, c in rows]
+    lines.insert(1, f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * 5}")
+    return "\n".join([f"Demo sign-ins (password for every account: {DEMO_PASSWORD})", *lines])
