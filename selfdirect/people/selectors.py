@@ -13,7 +13,7 @@ from selfdirect.core.models import AuditEvent
 from selfdirect.core.permissions import Action, require
 from selfdirect.core.roles import Role
 from selfdirect.rules.nhs_number import normalise_nhs_number
-from selfdirect.rules.postcode import looks_like_postcode_prefix, normalise_postcode
+from selfdirect.rules.postcode import is_valid_postcode, looks_like_postcode_prefix, normalise_postcode
 from selfdirect.workforce.models import Team
 
 from .models import Person
@@ -63,7 +63,7 @@ def parse_search(query: str) -> tuple[str, object]:
     if re.fullmatch(r"[Pp]\d{1,7}", q):
         return "council_id", q.upper()
     if any(ch.isdigit() for ch in q) and looks_like_postcode_prefix(q):
-        return "postcode", normalise_postcode(q) if len(q.replace(" ", "")) > 4 else q.upper().replace(" ", "")
+        return "postcode", normalise_postcode(q) if is_valid_postcode(q) else " ".join(q.upper().split())
     return "name", q
 
 
@@ -78,7 +78,9 @@ def person_search(*, user, query: str) -> tuple[str, QuerySet[Person]]:
     elif kind == "council_id":
         people = people.filter(council_id=f"P{int(value[1:]):07d}")
     elif kind == "postcode":
-        people = people.filter(postcode__istartswith=value)
+        # An outward code alone ("NM1") must not also match NM10-NM19: stored postcodes have the space.
+        is_outward_only = " " not in value and not is_valid_postcode(value)
+        people = people.filter(postcode__istartswith=f"{value} " if is_outward_only else value)
     elif kind == "name":
         for word in value.split()[:4]:
             people = people.filter(
@@ -117,8 +119,8 @@ def team_summaries() -> QuerySet[Team]:
     """Each team with its open caseload and how much of it has no worker yet."""
     open_cases = Q(people__date_of_death__isnull=True)
     return Team.objects.annotate(
-        open_count=Count("people", filter=open_cases),
-        unallocated_count=Count("people", filter=open_cases & Q(people__allocated_worker__isnull=True)),
+        open_count=Count("people", filter=open_cases, distinct=True),
+        unallocated_count=Count("people", filter=open_cases & Q(people__allocated_worker__isnull=True), distinct=True),
         member_count=Count("members", distinct=True),
     ).order_by("name")
 

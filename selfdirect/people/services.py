@@ -72,6 +72,8 @@ def _check_nhs_number_free(nhs_number, exclude_pk=None):
 
 @transaction.atomic
 def person_create(*, actor, request=None, **fields) -> Person:
+    # A blank NHS number is "not known" (NULL), so any number of people can be without one.
+    fields["nhs_number"] = fields.get("nhs_number") or None
     _check_nhs_number_free(fields.get("nhs_number"))
     person = Person(council_id=council_ids(1)[0], **fields)
     person.save()
@@ -92,6 +94,8 @@ def person_create(*, actor, request=None, **fields) -> Person:
 @transaction.atomic
 def person_update(*, person: Person, actor, expected_version: int, request=None, **fields) -> Person:
     """Save changed details, refusing if someone else saved since `expected_version` was read."""
+    if "nhs_number" in fields:
+        fields["nhs_number"] = fields["nhs_number"] or None
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.version != expected_version:
         raise StaleEditError(

@@ -320,3 +320,11 @@ def test_sign_in_and_failures_are_audited(client, social_worker):
     failed = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN_FAILED)
     assert social_worker.username in failed.summary and "wrong-password" not in str(failed.changes) + failed.summary
     assert AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN, actor=social_worker).exists()
+
+
+def test_outward_code_search_does_not_match_longer_districts(client_as, social_worker):
+    """Searching "NM1" finds NM1 2AB but not NM10 7PQ."""
+    near = PersonFactory(last_name="Near", postcode="NM1 2AB")
+    far = PersonFactory(last_name="Far", postcode="NM10 7PQ")
+    html = client_as(social_worker).get(reverse("person_search"), {"q": "nm1"}).content.decode()
+    assert near.get_absolute_url() in html and far.get_absolute_url() not in html

@@ -1,0 +1,64 @@
+"""Fixtures shared by every test module.
+
+- `user_of_role(role, teams=(), **fields)`: make a staff user with that role, optionally in teams.
+- `team`: a team. `social_worker` and `team_manager` are both members of `team`.
+- `person`: a person record with no allocation (made by a factory: no audit or timeline rows).
+- `client_as(user)`: a fresh django test Client signed in as `user` (several can be used at once).
+pytest-django's own fixtures (`django_assert_num_queries`, `django_assert_max_num_queries`, `settings`,
+`rf`, `client`) are available as usual.
+"""
+
+import pytest
+from django.test import Client
+
+from selfdirect.core.roles import Role
+
+from .factories import PersonFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Argon2 is deliberately slow; tests hash with MD5 instead."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def user_of_role(db):
+    """A callable: user_of_role(Role.ASSESSOR, teams=[team], first_name="Ada") -> a saved User."""
+
+    def make(role: str = Role.SOCIAL_WORKER, teams=(), **fields):
+        return UserFactory(role=role, teams=list(teams), **fields)
+
+    return make
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Older people north", code="opn")
+
+
+@pytest.fixture
+def social_worker(user_of_role, team):
+    return user_of_role(Role.SOCIAL_WORKER, teams=[team], first_name="Sam", last_name="Worker")
+
+
+@pytest.fixture
+def team_manager(user_of_role, team):
+    return user_of_role(Role.TEAM_MANAGER, teams=[team], first_name="Tess", last_name="Manager")
+
+
+@pytest.fixture
+def person(db):
+    return PersonFactory(first_name="Mary", last_name="Smith")
+
+
+@pytest.fixture
+def client_as(db):
+    """A callable: client_as(user) -> a django test Client already signed in as `user`."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
