@@ -43,9 +43,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    "ninja",
     "selfdirect.core",
     "selfdirect.workforce",
     "selfdirect.people",
+    "selfdirect.directory",
 ]
 
 MIDDLEWARE = [

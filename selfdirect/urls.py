@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from selfdirect.api.api import api
 from selfdirect.core import views as core_views
 from selfdirect.people import views as people_views
 
@@ -24,5 +25,7 @@ urlpatterns = [
     path("caseload/", people_views.my_caseload, name="my_caseload"),
     path("teams/", people_views.team_list, name="team_list"),
     path("teams/<int:team_pk>/", people_views.team_caseload, name="team_caseload"),
+    path("api/v1/", api.urls),
+    path("", include("selfdirect.directory.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,3 @@
+"""Public pages: information and advice usable without signing in."""
+
+urlpatterns: list = []
