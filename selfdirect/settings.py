@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "selfdirect.core",
     "selfdirect.workforce",
     "selfdirect.people",
+    "selfdirect.assessments",
     "selfdirect.directory",
+    "selfdirect.portal",
 ]
 
 MIDDLEWARE = [

@@ -4,12 +4,17 @@ from django.urls import include, path
 
 from selfdirect.api.api import api
 from selfdirect.core import views as core_views
+from selfdirect.core.forms import StaffAuthenticationForm
 from selfdirect.people import views as people_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
-    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=StaffAuthenticationForm),
+        name="login",
+    ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("people/", people_views.person_search, name="person_search"),
@@ -27,5 +32,6 @@ urlpatterns = [
     path("teams/<int:team_pk>/", people_views.team_caseload, name="team_caseload"),
     path("api/v1/", api.urls),
     path("", include("selfdirect.directory.urls")),
+    path("portal/", include("selfdirect.portal.urls")),
     path("admin/", admin.site.urls),
 ]

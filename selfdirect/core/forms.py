@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import timezone
@@ -98,3 +99,14 @@ class GovukFormMixin:
     def add_domain_error(self, error) -> None:
         field = getattr(error, "field", None)
         self.add_error(field if field in self.fields else None, error.message)
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    """Staff sign-in: portal accounts (no staff role) are sent to the portal's own sign-in."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.role:
+            raise ValidationError(
+                "This sign-in is for council staff. Use the sign-in on the public portal instead.", code="not_staff"
+            )

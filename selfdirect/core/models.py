@@ -10,6 +10,8 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=40, choices=Role.choices, blank=True)
     job_title = models.CharField(max_length=120, blank=True)
+    # Portal accounts must verify their email address before they can use the portal.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -20,6 +22,11 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return bool(self.role) and self.is_active
+
+    @property
+    def is_portal_user(self) -> bool:
+        """A member of the public (or their family or advocate): an account with no staff role."""
+        return not self.role and self.is_active
 
 
 class AuditEventQuerySet(models.QuerySet):

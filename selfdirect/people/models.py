@@ -230,6 +230,9 @@ class PersonEvent(models.Model):
         CONTACT_CHANGED = "contact_changed", "Contact changed"
         NOTE_ADDED = "note_added", "Case note"
         ALLOCATED = "allocated", "Allocated"
+        REQUEST = "request", "Request for support"
+        ASSESSMENT = "assessment", "Assessment"
+        CAPACITY = "capacity", "Mental capacity"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=40, choices=Type.choices)

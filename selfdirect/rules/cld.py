@@ -106,3 +106,84 @@ def choices(values: list[str]) -> list[tuple[str, str]]:
 def age_band(age: int) -> str:
     """The two CLD/SALT reporting age bands used for adults."""
     return "18-64" if age < 65 else "65+"
+
+
+# Event Outcome (R1), in the NHSE STS001 hierarchy order. Confirmed (spelling varies slightly across files).
+EVENT_OUTCOMES = [
+    "Progress to Reablement/ST-Max",
+    "Progress to Assessment",
+    "Admitted to Hospital",
+    "Progress to Re-assessment / Unplanned Review",
+    "Progress to Support Planning / Services",
+    "Progress to End of Life Care",
+    "No change in package",
+    "Service ended as planned",
+    "Progress to financial assessment",
+    "Provision of service",
+    "NFA - Deceased",
+    "NFA - Moved to another LA",
+    "NFA - 100% NHS-funded care",
+    "NFA - Information & Advice / Signposting only",
+    "NFA - Self-funded client (inc. 12wk disregard)",
+    "NFA - Support declined",
+    "NFA - Support ended – other reason",
+    "NFA - No services offered - other reason",
+    "NFA- Other",
+]
+# The outcomes a request for support can end with (a subset of EVENT_OUTCOMES, in the same order).
+REQUEST_OUTCOMES = [
+    "Progress to Reablement/ST-Max",
+    "Progress to Assessment",
+    "Admitted to Hospital",
+    "Progress to Support Planning / Services",
+    "Progress to End of Life Care",
+    "NFA - Deceased",
+    "NFA - Moved to another LA",
+    "NFA - 100% NHS-funded care",
+    "NFA - Information & Advice / Signposting only",
+    "NFA - Self-funded client (inc. 12wk disregard)",
+    "NFA - Support declined",
+    "NFA - No services offered - other reason",
+    "NFA- Other",
+]
+
+# Request: Route of Access. UNCONFIRMED: the SALT STS001 routes (as used by LB Hackney), not the CLD list.
+REQUEST_ROUTES = [
+    "Planned Entry (Transition)",
+    "Discharge from Hospital",
+    "Diversion from Hospital Services",
+    "Self-funder with depleted funds",
+    "Community/Other route",
+]
+
+# Assessment Type. UNCONFIRMED apart from "Financial Assessment" (Interweave's list, not stated to be CLD's).
+ASSESSMENT_TYPES = [
+    "Care Act Needs Assessment",
+    "Carers Assessment",
+    "Hospital Discharge",
+    "Mental Health",
+    "OT",
+    "Reablement",
+    "Social",
+    "End of Life",
+    "Financial Assessment",
+    "Other",
+]
+
+# Method of Assessment / Review. UNCONFIRMED: only "Service User Only" and "Service User and Carer" are seen.
+ASSESSMENT_METHODS = [
+    "Service User Only",
+    "Service User and Carer",
+    "Supported Self-Assessment",
+    "Face to Face",
+    "Telephone",
+    "Video Call",
+]
+
+UNCONFIRMED_LISTS.update(
+    {
+        "REQUEST_ROUTES": "SALT STS001 routes used by one council's system; the CLD list is not in the reference.",
+        "ASSESSMENT_TYPES": "Only 'Financial Assessment' is confirmed as a CLD value.",
+        "ASSESSMENT_METHODS": "Only 'Service User Only' and 'Service User and Carer' are seen in the reference.",
+    }
+)

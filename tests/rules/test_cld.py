@@ -107,7 +107,13 @@ def test_ethnicities_have_the_confirmed_strings_and_19_categories():
 
 def test_unconfirmed_lists_are_flagged():
     """Lists not confirmed by the reference are named in UNCONFIRMED_LISTS, and name real lists."""
-    assert set(cld.UNCONFIRMED_LISTS) == {"ETHNICITIES", "GENDERS"}
+    assert set(cld.UNCONFIRMED_LISTS) == {
+        "ETHNICITIES",
+        "GENDERS",
+        "REQUEST_ROUTES",
+        "ASSESSMENT_TYPES",
+        "ASSESSMENT_METHODS",
+    }
     assert all(isinstance(getattr(cld, name), list) for name in cld.UNCONFIRMED_LISTS)
 
 
@@ -153,3 +159,12 @@ def test_person_fields_offer_the_code_list_and_every_value_fits(field, values):
 def test_age_band(age, band):
     """Adults under 65 are 18-64; 65 and over are 65+."""
     assert cld.age_band(age) == band
+
+
+def test_event_outcomes_follow_the_reference_hierarchy():
+    """The R1 Event Outcome list is the reference's, in hierarchy order; request outcomes are a subset."""
+    assert cld.EVENT_OUTCOMES[0] == "Progress to Reablement/ST-Max"
+    assert cld.EVENT_OUTCOMES[13] == "NFA - Information & Advice / Signposting only"
+    assert len(cld.EVENT_OUTCOMES) == 19
+    positions = [cld.EVENT_OUTCOMES.index(o) for o in cld.REQUEST_OUTCOMES]
+    assert positions == sorted(positions)

@@ -1,0 +1,3 @@
+"""The citizen portal: what the person and their family see and do."""
+
+urlpatterns: list = []
