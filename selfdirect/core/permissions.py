@@ -23,17 +23,32 @@ class Action(models.TextChoices):
     AUDIT_PERSON = "audit.person", "See who viewed or changed a person's record"
     AUDIT_ALL = "audit.all", "See the whole audit log"
     STAFF_MANAGE = "staff.manage", "Manage staff accounts, roles and teams"
+    REQUEST_RECORD = "request.record", "Record and conclude requests for support"
+    ASSESSMENT_WORK = "assessment.work", "Carry out and verify assessments"
+    ASSESSMENT_SIGN_OFF = "assessment.sign_off", "Sign off eligibility decisions (qualified practitioners)"
+    ASSESSMENT_ALLOCATE = "assessment.allocate", "Allocate assessments to workers"
 
 
-_PRACTICE = {Action.PERSON_VIEW, Action.PERSON_CREATE, Action.PERSON_EDIT, Action.NOTE_ADD, Action.CASELOAD_OWN}
+_PRACTICE = {
+    Action.PERSON_VIEW,
+    Action.PERSON_CREATE,
+    Action.PERSON_EDIT,
+    Action.NOTE_ADD,
+    Action.CASELOAD_OWN,
+    Action.REQUEST_RECORD,
+    Action.ASSESSMENT_WORK,
+}
+# Qualified practitioners decide eligibility; assessors prepare assessments for them.
+_QUALIFIED = _PRACTICE | {Action.ASSESSMENT_SIGN_OFF}
 
 MATRIX: dict[str, frozenset[str]] = {
-    Role.SOCIAL_WORKER: frozenset(_PRACTICE),
+    Role.SOCIAL_WORKER: frozenset(_QUALIFIED),
     Role.ASSESSOR: frozenset(_PRACTICE),
-    Role.OCCUPATIONAL_THERAPIST: frozenset(_PRACTICE),
+    Role.OCCUPATIONAL_THERAPIST: frozenset(_QUALIFIED),
     Role.SUPPORT_PLANNER: frozenset({Action.PERSON_VIEW, Action.NOTE_ADD, Action.CASELOAD_OWN}),
     Role.TEAM_MANAGER: frozenset(
-        _PRACTICE | {Action.CASELOAD_TEAMS, Action.ALLOCATE, Action.AUDIT_PERSON, Action.AUDIT_ALL}
+        _QUALIFIED
+        | {Action.CASELOAD_TEAMS, Action.ALLOCATE, Action.AUDIT_PERSON, Action.AUDIT_ALL, Action.ASSESSMENT_ALLOCATE}
     ),
     Role.PANEL_MEMBER: frozenset({Action.PERSON_VIEW}),
     Role.FINANCE_OFFICER: frozenset({Action.PERSON_VIEW, Action.NOTE_ADD}),
