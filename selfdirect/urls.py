@@ -33,5 +33,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("selfdirect.directory.urls")),
     path("portal/", include("selfdirect.portal.urls")),
+    path("", include("selfdirect.assessments.urls")),
     path("admin/", admin.site.urls),
 ]
