@@ -80,6 +80,7 @@ def person_detail(request, pk):
         "contacts": person.contacts.all(),
         "events": person.events.select_related("actor")[:10],
         "allocation": person.allocations.select_related("allocated_by").first(),
+        "assessments": person.assessments.order_by("-started_on", "-id")[:10],
         "can_edit": can(request.user, Action.PERSON_EDIT),
         "can_note": can(request.user, Action.NOTE_ADD),
         "can_allocate": can(request.user, Action.ALLOCATE),
