@@ -1,8 +1,13 @@
-from ninja import NinjaAPI
+from .calculators import router as calculators_router
+from .errors import SelfdirectAPI
 
-api = NinjaAPI(
+# SelfdirectAPI is a NinjaAPI whose every client error is 400 {"errors": [{"field", "message"}]}
+# (selfdirect/api/errors.py), instead of ninja's 422 and {"detail": ...}.
+api = SelfdirectAPI(
     title="selfdirect API",
     version="1",
     description="Integrations for councils' adult social care: calculators, and (in later releases) records.",
     urls_namespace="api",
 )
+
+api.add_router("/calculators/", calculators_router)

@@ -1,3 +1,15 @@
 """Public pages: information and advice usable without signing in."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("information/", views.information, name="information"),
+    path("eligibility-checker/", views.eligibility_checker, name="eligibility_checker"),
+    path(
+        "eligibility-checker/<slug:kind>/",
+        views.eligibility_checker_questions,
+        name="eligibility_checker_questions",
+    ),
+]
