@@ -81,6 +81,8 @@ def request_record(*, actor, person: Person | None = None, request=None, **field
 @transaction.atomic
 def request_link_person(*, support_request: SupportRequest, person: Person, actor, request=None) -> SupportRequest:
     """Attach a request (and any self-assessment started with it) to an existing person's record."""
+    # Lock and re-read: two workers linking the same request at once must not overwrite each other.
+    support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
     if support_request.person_id and support_request.person_id != person.pk:
         raise DomainError("This request is already linked to another person's record.")
     support_request.person = person
@@ -112,6 +114,10 @@ def request_create_person(*, support_request: SupportRequest, actor, request=Non
     } | person_fields
     if fields["date_of_birth"] is None:
         raise DomainError("Record the person's date of birth before creating their record.", field="date_of_birth")
+    if support_request.subject_date_of_birth is None:
+        # Keep what the worker has just found out on the request too, so the two never disagree.
+        support_request.subject_date_of_birth = fields["date_of_birth"]
+        support_request.save(update_fields=["subject_date_of_birth"])
     person = person_create(actor=actor, request=request, **fields)
     request_link_person(support_request=support_request, person=person, actor=actor, request=request)
     return person
@@ -120,6 +126,7 @@ def request_create_person(*, support_request: SupportRequest, actor, request=Non
 @transaction.atomic
 def request_conclude(*, support_request: SupportRequest, outcome: str, actor, notes: str = "", request=None):
     """Close a request with its CLD outcome. "Progress to Assessment" opens a needs assessment."""
+    support_request = SupportRequest.objects.select_for_update().select_related("person").get(pk=support_request.pk)
     if support_request.status == SupportRequest.Status.CLOSED:
         raise DomainError("This request has already been concluded.")
     if support_request.person_id is None:
