@@ -247,3 +247,19 @@ def seed_assessment_pathway(*, seed: int = 1) -> dict:
             outcomes={"a": {"unable_reasons": ["without_assistance"], "own_words": "She forgets meals."}},
         )
     return counts
+
+
+def reset_assessment_pathway() -> None:
+    """Remove seeded requests and assessments (before people.seeding resets the people they are about)."""
+    from .models import AnswerChange, CapacityAssessment, OutcomeAnswer, TextAnswer
+
+    for model in (
+        AnswerChange,
+        TextAnswer,
+        OutcomeAnswer,
+        AdvocacyReferral,
+        CapacityAssessment,
+        Assessment,
+        SupportRequest,
+    ):
+        model.objects.all().delete()

@@ -34,7 +34,7 @@ class Progress:
         self._finished = False
 
     def __enter__(self):
-        self._show(force=True)
+        self._show()
         return self
 
     def __exit__(self, exc_type, exc, tb):
@@ -51,19 +51,18 @@ class Progress:
         if self._finished:
             return
         self.done = max(self.done, self.total)
-        self._show(force=True)
+        self._show()
         if self._tty and self.enabled:
             self._write("\n")
         self._finished = True
 
-    def _show(self, force: bool = False) -> None:
+    def _show(self) -> None:
         if not self.enabled:
             return
         percent = int(self.done * 100 / self.total) if self.total else 100
         # Redraw only when what is shown would change, so advance(1) in a tight loop stays cheap.
         step = percent if self._tty else percent // 10
-        # A log never gets the same line twice; a terminal redraws when forced (start, finish).
-        if step == self._last_shown and not (force and self._tty):
+        if step == self._last_shown:
             return
         self._last_shown = step
         line = _render(self.label, self.done, self.total)

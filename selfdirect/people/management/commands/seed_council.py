@@ -1,0 +1,83 @@
+"""Seed a synthetic council (people, teams, staff and demo sign-ins, and people at every step of the
+pathway). The work is in people/seeding.py and assessments/seeding.py."""
+
+import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from selfdirect.assessments.seeding import PORTAL_DEMO_EMAIL, reset_assessment_pathway, seed_assessment_pathway
+from selfdirect.people.seeding import AlreadySeeded, SeedError, demo_logins_text, seed_council
+
+WHERE_TO_LOOK = f"""
+Where to look (http://127.0.0.1:8000):
+  social.worker  Home: your caseload; Assessments: some ready to sign off, one waiting for an advocate
+  assessor       Requests: open requests for support, some with no record yet; match or create the record
+  manager        Assessments: submitted self-assessments waiting for a worker (complex ones flagged);
+                 Teams: each team's caseload; a person's "Who has looked at this record"
+  safeguarding   restricted records (red tag in search)
+  {PORTAL_DEMO_EMAIL}  the public portal (/portal/): a daughter half-way through her mother's self-assessment
+  anyone         /eligibility-checker/ and /information/ need no sign-in
+"""
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a synthetic council for demos and tests: people, contacts, notes, teams, demo staff, requests "
+        "and assessments."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--people", type=int, default=2000, help="How many people to create (default 2000).")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed: the same seed gives the same council.")
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the existing synthetic people, teams and demo staff first."
+        )
+        parser.add_argument(
+            "--as-of",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="The date the council is seeded as of, YYYY-MM-DD (default: the first of this month).",
+        )
+        parser.add_argument(
+            "--people-only", action="store_true", help="Skip the requests and assessments (for benchmarks)."
+        )
+        parser.add_argument(
+            "--demo-database",
+            action="store_true",
+            help="Confirm this is a demo or test database (needed unless DEBUG is on): demo accounts have a "
+            "published password.",
+        )
+
+    def handle(self, *args, people, seed, reset, as_of, people_only, demo_database, verbosity, **options):
+        if not (settings.DEBUG or demo_database):
+            raise CommandError(
+                "seed_council creates demo accounts whose password is published. Run it only on a demo or test "
+                "database: with DEBUG=1, or with --demo-database."
+            )
+        try:
+            with transaction.atomic():
+                if reset:
+                    reset_assessment_pathway()
+                result = seed_council(
+                    people=people,
+                    seed=seed,
+                    reset=reset,
+                    as_of=as_of,
+                    progress_stream=self.stderr if verbosity > 0 else None,
+                )
+                pathway = {} if people_only else seed_assessment_pathway(seed=seed)
+        except AlreadySeeded as exc:
+            # Not an error: `make demo` can be run again safely.
+            self.stdout.write(exc.message)
+            self.stdout.write(WHERE_TO_LOOK)
+            return
+        except SeedError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(result.summary_text())
+        if pathway:
+            self.stdout.write("Pathway: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in pathway.items()))
+        self.stdout.write("")
+        self.stdout.write(demo_logins_text())
+        self.stdout.write(WHERE_TO_LOOK)
