@@ -226,6 +226,8 @@ class Assessment(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # CLD Event Outcome, set when the decision is signed off (eligible needs lead on to support planning).
+    event_outcome = models.CharField(max_length=80, choices=cld.choices(cld.EVENT_OUTCOMES), blank=True)
     started_on = models.DateField(default=timezone.localdate)
     submitted_at = models.DateTimeField(null=True, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
@@ -247,6 +249,11 @@ class Assessment(models.Model):
     @property
     def on_behalf(self) -> bool:
         return self.respondent == self.Respondent.ON_BEHALF
+
+    @property
+    def eligible_needs_identified(self) -> bool | None:
+        """CLD "Eligible Needs Identified": the signed-off decision."""
+        return self.decision_eligible
 
     @property
     def event_end_date(self):

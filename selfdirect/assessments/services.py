@@ -574,6 +574,11 @@ def assessment_sign_off(
     assessment.decision_eligible = (not result.eligible) if override else result.eligible
     assessment.decision_reason = reason.strip()
     assessment.decided_by = actor
+    assessment.event_outcome = (
+        "Progress to Support Planning / Services"
+        if assessment.decision_eligible
+        else "NFA - Information & Advice / Signposting only"
+    )
     assessment.status = Assessment.Status.SIGNED_OFF
     assessment.signed_off_at = timezone.now()
     assessment.save()
@@ -591,3 +596,51 @@ def assessment_sign_off(
         detail=reason or " ".join(result.explanation),
     )
     return assessment
+
+
+# --- Question bank versions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_bank_new_version(*, bank: QuestionBank, actor) -> QuestionBank:
+    """Copy a bank into a new draft version to edit; published versions never change."""
+    latest = QuestionBank.objects.select_for_update().order_by("-version").first()
+    draft = QuestionBank.objects.create(version=latest.version + 1, notes=f"Based on version {bank.version}")
+    Question.objects.bulk_create(
+        Question(
+            **{f.name: getattr(q, f.name) for f in Question._meta.concrete_fields if f.name not in ("id", "bank")},
+            bank=draft,
+        )
+        for q in bank.questions.all()
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=draft,
+        summary=f"Question bank version {draft.version} drafted from version {bank.version}",
+    )
+    return draft
+
+
+@transaction.atomic
+def question_bank_publish(*, bank: QuestionBank, actor) -> QuestionBank:
+    """Publish a draft: new assessments use it; assessments already started keep their own version."""
+    bank = QuestionBank.objects.select_for_update().get(pk=bank.pk)
+    if bank.published_at:
+        raise DomainError("This version is already published.")
+    questions = list(bank.questions.all())
+    kinds = {q.applies_to for q in questions}
+    if not questions or not ({"needs", "both"} & kinds):
+        raise DomainError("A question bank needs questions for needs assessments before it can be published.")
+    missing = [q.key for q in questions if not (q.text_you.strip() and q.text_they.strip())]
+    if missing:
+        raise DomainError(f"Every question needs both wordings (for the person and for someone else): {missing}")
+    bank.published_at = timezone.now()
+    bank.save(update_fields=["published_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=bank,
+        summary=f"Question bank version {bank.version} published",
+    )
+    return bank

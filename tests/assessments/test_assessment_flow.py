@@ -221,3 +221,38 @@ def test_roles_without_assessment_work_get_403(role, user_of_role, client_as, as
 def test_assessor_sees_no_sign_off(client_as, user_of_role, assessment, team):
     assessor = user_of_role(Role.ASSESSOR, teams=[team])
     assert client_as(assessor).get(reverse("assessment_sign_off", args=[assessment.pk])).status_code == 403
+
+
+def test_sign_off_records_the_cld_event_fields(assessment, social_worker):
+    """A signed-off assessment carries what the CLD return needs: outcome, end date, eligible needs."""
+    ready(assessment, social_worker)
+    signed = services.assessment_sign_off(assessment=assessment, actor=social_worker)
+    assert signed.event_outcome == "Progress to Support Planning / Services"
+    assert signed.eligible_needs_identified is True and signed.event_end_date is not None
+    assert signed.assessment_type == "Care Act Needs Assessment" and signed.method
+
+
+def test_question_bank_versions_keep_old_assessments_on_their_version(assessment, social_worker):
+    """A new version is drafted, edited and published; new assessments use it, old ones keep theirs."""
+    from selfdirect.assessments.models import QuestionBank
+
+    v1 = assessment.question_bank
+    draft = services.question_bank_new_version(bank=v1, actor=social_worker)
+    assert draft.questions.count() == v1.questions.count() and draft.published_at is None
+    draft.questions.filter(key="outcome_a").update(text_you="Can you eat and drink well enough?")
+    services.question_bank_publish(bank=draft, actor=social_worker)
+    with pytest.raises(DomainError, match="already published"):
+        services.question_bank_publish(bank=draft, actor=social_worker)
+    newer = services.assessment_start(actor=social_worker, person=assessment.person)
+    assert newer.question_bank == draft and QuestionBank.objects.get(pk=v1.pk).questions.get(
+        key="outcome_a"
+    ).text_you.startswith("Can you get enough")
+    assessment.refresh_from_db()
+    assert assessment.question_bank == v1
+
+
+def test_a_bank_without_both_wordings_cannot_be_published(assessment, social_worker):
+    draft = services.question_bank_new_version(bank=assessment.question_bank, actor=social_worker)
+    draft.questions.filter(key="outcome_b").update(text_they="")
+    with pytest.raises(DomainError, match="both wordings"):
+        services.question_bank_publish(bank=draft, actor=social_worker)
