@@ -25,7 +25,9 @@ HEADER = "| " + " | ".join(COLUMNS) + " |\n" + "|---" * len(COLUMNS) + "|"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument(
+        "--people", default="10000,100000", help="Comma-separated sizes, timed one after the other in this run"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
@@ -44,35 +46,40 @@ def main() -> None:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
-    out = io.StringIO()
-    started = time.perf_counter()
-    call_command(
-        "seed_council",
-        people=args.people,
-        seed=args.seed,
-        reset=True,
-        people_only=True,
-        demo_database=True,
-        stdout=out,
-        stderr=sys.stderr,
-    )
-    elapsed = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
-
     from selfdirect.people.models import Allocation, CaseNote, Contact, Person, PersonEvent
 
-    rows = sum(model.objects.count() for model in (Person, Contact, CaseNote, Allocation, PersonEvent))
     if connection.vendor == "postgresql":
         database = f"PostgreSQL {connection.pg_version // 10000}"
     else:
         database = f"{connection.vendor} {getattr(connection.Database, 'sqlite_version', '')}".strip()
     machine = f"{os.cpu_count()} cores, Python {platform.python_version()}"
-    print(out.getvalue().split("\n\n")[0], file=sys.stderr)
     print(HEADER)
-    print(
-        f"| {datetime.date.today()} | {database} | {args.people:,} | {rows:,} | {elapsed:.1f} s "
-        f"| {args.people / elapsed:,.0f} | {peak_mb:,.0f} MB | {machine} |"
-    )
+    per_person = {}
+    for size in [int(n) for n in args.people.split(",")]:
+        out = io.StringIO()
+        started = time.perf_counter()
+        call_command(
+            "seed_council",
+            people=size,
+            seed=args.seed,
+            reset=True,
+            people_only=True,
+            demo_database=True,
+            stdout=out,
+            stderr=sys.stderr,
+        )
+        elapsed = time.perf_counter() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+        rows = sum(model.objects.count() for model in (Person, Contact, CaseNote, Allocation, PersonEvent))
+        per_person[size] = elapsed / size
+        print(
+            f"| {datetime.date.today()} | {database} | {size:,} | {rows:,} | {elapsed:.1f} s "
+            f"| {size / elapsed:,.0f} | {peak_mb:,.0f} MB | {machine} |"
+        )
+    if len(per_person) > 1:
+        small, large = min(per_person), max(per_person)
+        ratio = per_person[large] / per_person[small]
+        print(f"\nTime per person at {large:,} vs {small:,} people, same run: {ratio:.2f}x (1.00 = linear scaling).")
     if scratch is not None:
         connection.close()
         scratch.cleanup()

@@ -21,9 +21,19 @@ export SECRET_KEY
 step "migrate"
 .venv/bin/python manage.py migrate --noinput -v 0
 
+# Results go to docs/benchmarks.md with a description of the machine they were measured on.
+report=docs/benchmarks.md
+{
+    echo "# Benchmarks"
+    echo
+    echo "Written by \`make bench\` on $(date -u +%Y-%m-%d). Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)),"
+    echo "$(free -g | awk '/^Mem:/ {print $2}') GiB memory, $(. /etc/os-release && echo "$PRETTY_NAME"), Python $(.venv/bin/python -c 'import platform; print(platform.python_version())'),"
+    echo "$("$PGBIN/postgres" --version). These machines are shared and noisy: compare ratios measured in the same run."
+} >"$report"
 failed=()
 for bench in "${benches[@]}"; do
     step "$bench"
-    .venv/bin/python "$bench" || failed+=("$bench")
+    { echo; echo "## $(basename "$bench" .py)"; echo; } >>"$report"
+    .venv/bin/python "$bench" | tee -a "$report" || failed+=("$bench")
 done
 ((${#failed[@]} == 0)) || die "failed: ${failed[*]}"

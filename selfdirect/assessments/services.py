@@ -531,6 +531,8 @@ def signoff_problems(assessment: Assessment) -> list[str]:
     problems = []
     if assessment.person_id is None:
         problems.append("Link the assessment to the person's record.")
+    if assessment.status != Assessment.Status.IN_PROGRESS:
+        problems.append("A worker must take the assessment (or a manager allocate it) before sign-off.")
     conditions = (
         ["needs_from_caring", "significant_impact"]
         if assessment.kind == Assessment.Kind.CARER
@@ -559,8 +561,6 @@ def assessment_sign_off(
     _require_role(actor, QUALIFIED_ROLES, "Only a qualified practitioner can sign off an eligibility decision.")
     if assessment.is_complex and actor.role not in COMPLEX_ROLES:
         raise DomainError("This assessment is complex: a qualified social worker must sign it off.")
-    if assessment.status != Assessment.Status.IN_PROGRESS:
-        raise DomainError("Only an assessment that is with a worker can be signed off.")
     problems = signoff_problems(assessment)
     if problems:
         raise DomainError(" ".join(problems))

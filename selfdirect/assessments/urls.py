@@ -19,6 +19,7 @@ urlpatterns = [
     path("assessments/<int:pk>/capacity/", views.capacity_create, name="capacity_create"),
     path("assessments/<int:pk>/complex/", views.assessment_complex, name="assessment_complex"),
     path("assessments/<int:pk>/allocate/", views.assessment_allocate, name="assessment_allocate"),
+    path("assessments/<int:pk>/take/", views.assessment_take, name="assessment_take"),
     path("assessments/<int:pk>/sign-off/", views.assessment_sign_off, name="assessment_sign_off"),
     path("assessments/<int:pk>/letter/", views.decision_letter, name="decision_letter"),
 ]

@@ -4,6 +4,7 @@ sign-off and the decision letter. Views stay thin: a selector to fetch, a servic
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from selfdirect.core.audit import audit_person_view
 from selfdirect.core.permissions import Action, can, staff_required
@@ -325,6 +326,20 @@ def assessment_allocate(request, pk):
         "Allocate",
         lambda d: services.assessment_allocate(assessment=assessment, actor=request.user, request=request, **d),
     )
+
+
+@require_POST
+@staff_required(Action.ASSESSMENT_WORK)
+def assessment_take(request, pk):
+    """A worker takes an assessment from the queue (complex ones only if they are a qualified social worker)."""
+    assessment = selectors.assessment_get_for_user(user=request.user, pk=pk)
+    try:
+        services.assessment_allocate(assessment=assessment, worker=request.user, actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The assessment is now with you")
+    return redirect(assessment)
 
 
 @staff_required(Action.ASSESSMENT_SIGN_OFF)
