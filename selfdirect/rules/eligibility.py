@@ -153,6 +153,19 @@ def _conclusion(unmet: list[str]) -> str:
     return f"Your needs are not eligible, because these conditions are not met: {'; '.join(unmet)}."
 
 
+def _with_wellbeing(significant: bool, explanation: list[str], unmet: list[str], codes: list[str]):
+    """The third condition, the same for adults and carers, then the verdict."""
+    if significant:
+        explanation.append("As a result, there is, or is likely to be, a significant impact on your well-being.")
+    else:
+        explanation.append(
+            "As a result, there is not, and is not likely to be, a significant impact on your well-being."
+        )
+        unmet.append("there must be, or be likely to be, a significant impact on your well-being")
+    explanation.append(_conclusion(unmet))
+    return EligibilityResult(eligible=not unmet, outcomes_unable=codes, explanation=explanation)
+
+
 def adult_eligibility(
     *,
     needs_arise_from_impairment_or_illness: bool,
@@ -199,17 +212,7 @@ def adult_eligibility(
     if not enough_outcomes:
         unmet.append(f"you must be unable to achieve {ADULT_MIN_OUTCOMES} or more of the specified outcomes")
 
-    if significant_impact_on_wellbeing:
-        explanation.append("As a result, there is, or is likely to be, a significant impact on your well-being.")
-    else:
-        explanation.append(
-            "As a result, there is not, and is not likely to be, a significant impact on your well-being."
-        )
-        unmet.append("there must be, or be likely to be, a significant impact on your well-being")
-
-    eligible = not unmet
-    explanation.append(_conclusion(unmet))
-    return EligibilityResult(eligible=eligible, outcomes_unable=codes, explanation=explanation)
+    return _with_wellbeing(significant_impact_on_wellbeing, explanation, unmet, codes)
 
 
 def carer_eligibility(
@@ -272,14 +275,4 @@ def carer_eligibility(
             "one of the specified outcomes"
         )
 
-    if significant_impact_on_wellbeing:
-        explanation.append("As a result, there is, or is likely to be, a significant impact on your well-being.")
-    else:
-        explanation.append(
-            "As a result, there is not, and is not likely to be, a significant impact on your well-being."
-        )
-        unmet.append("there must be, or be likely to be, a significant impact on your well-being")
-
-    eligible = not unmet
-    explanation.append(_conclusion(unmet))
-    return EligibilityResult(eligible=eligible, outcomes_unable=codes, explanation=explanation)
+    return _with_wellbeing(significant_impact_on_wellbeing, explanation, unmet, codes)
