@@ -40,7 +40,8 @@ def _scaled(per_2000: int, people: int, cap: int) -> int:
 
 
 def _outcomes(rng: random.Random, count: int) -> dict:
-    codes = rng.sample(list(ADULT_OUTCOMES), k=count)
+    # Work (h) and caring for children (j) rarely apply to the older people most of the caseload are.
+    codes = rng.sample([c for c in ADULT_OUTCOMES if c not in "hj"], k=count)
     return {
         c: {
             "unable_reasons": rng.sample([str(r) for r in ADULT_REASONS], k=rng.randint(1, 2)),
