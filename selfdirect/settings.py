@@ -32,6 +32,8 @@ ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost
 
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Northmoor Borough Council")
 COUNCIL_LA_CODE = os.environ.get("COUNCIL_LA_CODE", "X99")
+# Shown wherever someone says a person is at immediate risk.
+COUNCIL_EMERGENCY_PHONE = os.environ.get("COUNCIL_EMERGENCY_PHONE", "01632 960 999")
 PRODUCT_NAME = "selfdirect"
 
 INSTALLED_APPS = [

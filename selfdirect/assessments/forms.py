@@ -121,22 +121,23 @@ class SectionForm(GovukFormMixin, forms.Form):
         return data
 
     def payload(self) -> tuple[dict, dict]:
-        """(outcomes, answers) for assessments.services.assessment_save_answers. Unanswered outcomes are left
-        out, so a half-finished page never records "can achieve" by accident."""
+        """(outcomes, answers) for assessments.services.assessment_save_answers. An outcome with nothing ticked
+        is None (no answer: never "can achieve" by accident); a text cleared on this page is saved as cleared."""
         outcomes, answers = {}, {}
         for question in self.questions:
             if question.kind == Question.Kind.OUTCOME:
                 code = question.outcome_code
                 chosen = self.cleaned_data.get(f"{code}__reasons") or []
                 if not chosen:
+                    outcomes[code] = None
                     continue
                 outcomes[code] = {
                     "unable_reasons": [r for r in chosen if r != NONE],
                     "own_words": self.cleaned_data.get(f"{code}__own_words", ""),
                     "met_by_unpaid_carer": self.cleaned_data.get(f"{code}__carer", False),
                 }
-            elif self.cleaned_data.get(question.key) not in (None, ""):
-                answers[question.key] = self.cleaned_data[question.key]
+            elif question.key in self.data or self.cleaned_data.get(question.key) not in (None, ""):
+                answers[question.key] = self.cleaned_data.get(question.key) or ""
         return outcomes, answers
 
 

@@ -221,7 +221,7 @@ def questions_for(assessment: Assessment):
 
 def _answer_value(question: Question, value):
     if question.kind == Question.Kind.YES_NO:
-        return {"yes": True, "no": False, True: True, False: False}.get(value)
+        return {"yes": True, "no": False, True: True, False: False}.get(value)  # "" clears to None
     return (value or "").strip()
 
 
@@ -237,8 +237,9 @@ def assessment_save_answers(
 ) -> Assessment:
     """Save some or all answers (autosave and "save and come back later" call this with partial data).
 
-    outcomes: {code: {"unable_reasons": [...], "own_words": str, "met_by_unpaid_carer": bool}}
-    answers: {question key: value}; yes/no answers are "yes" / "no".
+    outcomes: {code: {"unable_reasons": [...], "own_words": str, "met_by_unpaid_carer": bool}}, or
+        {code: None} to remove an answer (nothing ticked any more)
+    answers: {question key: value}; yes/no answers are "yes" / "no"; "" clears an answer.
     """
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.status in (Assessment.Status.SIGNED_OFF, Assessment.Status.CANCELLED):
@@ -250,6 +251,9 @@ def assessment_save_answers(
     for code, data in (outcomes or {}).items():
         if code not in codes:
             raise DomainError(f"Unknown outcome {code!r} for this kind of assessment.")
+        if data is None:
+            OutcomeAnswer.objects.filter(assessment=locked, code=code).delete()
+            continue
         reasons = [str(r) for r in data.get("unable_reasons", [])]
         if any(r not in allowed_reasons for r in reasons):
             raise DomainError("One of the reasons given does not apply to this kind of assessment.")

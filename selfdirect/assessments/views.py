@@ -141,7 +141,8 @@ def _changes_between(assessment: Assessment, outcomes: dict, answers: dict) -> l
     changed = [
         (code, data["unable_reasons"])
         for code, data in outcomes.items()
-        if sorted(current.get(code) or []) != sorted(data["unable_reasons"])
+        # An outcome left with nothing ticked is not a change to the person's answer (it stays as they gave it).
+        if data is not None and sorted(current.get(code) or []) != sorted(data["unable_reasons"])
     ]
     texts = {a.question.key: a.value for a in assessment.text_answers.select_related("question")}
     for key, value in answers.items():

@@ -1,7 +1,7 @@
 from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
 from django.core.paginator import Paginator
 from django.dispatch import receiver
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from selfdirect.people.selectors import caseload_for_worker
 
@@ -10,8 +10,15 @@ from .models import AuditEvent
 from .permissions import Action, can, staff_required
 
 
-@staff_required()
 def home(request):
+    """Staff home; people with portal accounts are taken to the portal's home instead."""
+    if request.user.is_authenticated and request.user.is_portal_user:
+        return redirect("portal_home")
+    return _staff_home(request)
+
+
+@staff_required()
+def _staff_home(request):
     user = request.user
     recent_ids = (
         AuditEvent.objects.filter(actor=user, action=AuditEvent.Action.VIEW, person_id__isnull=False)

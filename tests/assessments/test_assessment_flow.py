@@ -256,3 +256,18 @@ def test_a_bank_without_both_wordings_cannot_be_published(assessment, social_wor
     draft.questions.filter(key="outcome_b").update(text_they="")
     with pytest.raises(DomainError, match="both wordings"):
         services.question_bank_publish(bank=draft, actor=social_worker)
+
+
+def test_answers_can_be_cleared(assessment, social_worker):
+    """Unticking every box removes an outcome answer; clearing a text saves it as cleared."""
+    from selfdirect.assessments.forms import section_form
+
+    form = section_form(assessment, "Eating and drinking", on_behalf=False, data={"a__own_words": ""})
+    assert form.is_valid()
+    outcomes, _ = form.payload()
+    updated = services.assessment_save_answers(assessment=assessment, actor=social_worker, outcomes=outcomes)
+    assert not updated.outcome_answers.filter(code="a").exists()
+    form = section_form(assessment, "A typical week", on_behalf=False, data={"typical_week": ""})
+    assert form.is_valid()
+    updated = services.assessment_save_answers(assessment=assessment, actor=social_worker, answers=form.payload()[1])
+    assert updated.typical_week == ""

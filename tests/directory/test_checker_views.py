@@ -136,7 +136,7 @@ def test_adult_with_two_outcomes_might_be_eligible(client):
     assert "therefore your needs are eligible" in html
     assert "managing and maintaining nutrition" in html
     assert "This is a guide only" in html
-    assert f'href="{reverse("home")}"' in html
+    assert f'href="{reverse("portal_start")}"' in html  # asking for an assessment starts on the portal
     assert "Ask Northmoor Borough Council adult social care for a needs assessment" in html
 
 
