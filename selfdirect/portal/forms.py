@@ -14,6 +14,11 @@ STAFF_REFUSED = "This sign-in is for the public. Staff sign in at /sign-in/"
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+def _name(label, **kwargs):
+    """A person's name: stripped, and only letters, spaces, hyphens, apostrophes and full stops."""
+    return _text(label, validators=[validate_person_name], **kwargs)
+
+
 def _text(label, *, required=True, max_length=100, required_message="", autocomplete="", **kwargs):
     attrs = {"autocomplete": autocomplete} if autocomplete else {}
     attrs |= kwargs.pop("attrs", {})
@@ -28,8 +33,8 @@ def _text(label, *, required=True, max_length=100, required_message="", autocomp
 
 
 class CreateAccountForm(GovukFormMixin, forms.Form):
-    first_name = _text("First name", required_message="Enter your first name", autocomplete="given-name")
-    last_name = _text("Last name", required_message="Enter your last name", autocomplete="family-name")
+    first_name = _name("First name", required_message="Enter your first name", autocomplete="given-name")
+    last_name = _name("Last name", required_message="Enter your last name", autocomplete="family-name")
     email = forms.EmailField(
         label="Email address",
         help_text="We will send you a link to confirm it. You will sign in with this address.",
@@ -53,16 +58,6 @@ class CreateAccountForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Type your password again"},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-
-    def clean_first_name(self):
-        value = self.cleaned_data["first_name"].strip()
-        validate_person_name(value)
-        return value
-
-    def clean_last_name(self):
-        value = self.cleaned_data["last_name"].strip()
-        validate_person_name(value)
-        return value
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -167,7 +162,7 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
     ]
 
     for_whom = forms.ChoiceField(choices=FOR_CHOICES, widget=forms.HiddenInput)
-    requester_name = _text(
+    requester_name = _name(
         "Your full name", required_message="Enter your full name", max_length=200, autocomplete="name"
     )
     requester = forms.ChoiceField(
@@ -181,8 +176,8 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
         required_message="Enter your relationship to them",
         help_text="For example daughter, husband or neighbour",
     )
-    first_name = _text("Their first name", required_message="Enter their first name", attrs={"spellcheck": "false"})
-    last_name = _text("Their last name", required_message="Enter their last name", attrs={"spellcheck": "false"})
+    first_name = _name("Their first name", required_message="Enter their first name", attrs={"spellcheck": "false"})
+    last_name = _name("Their last name", required_message="Enter their last name", attrs={"spellcheck": "false"})
     date_of_birth = GovukDateField(label="Their date of birth", help_text="For example, 27 3 1951", must_be_past=True)
     postcode = _text(
         "Their postcode",
@@ -252,21 +247,6 @@ class SupportRequestForm(GovukFormMixin, forms.Form):
                 self.fields["last_name"].initial = user.last_name
         elif user is not None:
             self.fields["requester_name"].initial = user.get_full_name()
-
-    def clean_requester_name(self):
-        value = self.cleaned_data["requester_name"].strip()
-        validate_person_name(value)
-        return value
-
-    def clean_first_name(self):
-        value = self.cleaned_data["first_name"].strip()
-        validate_person_name(value)
-        return value
-
-    def clean_last_name(self):
-        value = self.cleaned_data["last_name"].strip()
-        validate_person_name(value)
-        return value
 
     def clean_postcode(self):
         value = self.cleaned_data["postcode"]
