@@ -126,7 +126,9 @@ def request_create_person(*, support_request: SupportRequest, actor, request=Non
 @transaction.atomic
 def request_conclude(*, support_request: SupportRequest, outcome: str, actor, notes: str = "", request=None):
     """Close a request with its CLD outcome. "Progress to Assessment" opens a needs assessment."""
-    support_request = SupportRequest.objects.select_for_update().select_related("person").get(pk=support_request.pk)
+    support_request = (
+        SupportRequest.objects.select_for_update(of=("self",)).select_related("person").get(pk=support_request.pk)
+    )
     if support_request.status == SupportRequest.Status.CLOSED:
         raise DomainError("This request has already been concluded.")
     if support_request.person_id is None:
