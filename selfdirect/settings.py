@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "selfdirect.workforce",
     "selfdirect.people",
     "selfdirect.assessments",
+    "selfdirect.money",
     "selfdirect.directory",
     "selfdirect.portal",
 ]

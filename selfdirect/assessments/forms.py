@@ -9,7 +9,7 @@ from django import forms
 from selfdirect.core.forms import GovukFormMixin
 from selfdirect.rules.eligibility import ADULT_REASONS, CARER_REASONS
 
-from .models import Assessment, Question
+from .models import Assessment, Frequency, Question
 
 NONE = "none"
 
@@ -79,10 +79,27 @@ class SectionForm(GovukFormMixin, forms.Form):
                     widget=forms.Textarea(attrs={"rows": 3}),
                     initial=answer.own_words if answer else "",
                 )
+                self.fields[f"{code}__frequency"] = forms.ChoiceField(
+                    label="If help is needed, how often?",
+                    choices=Frequency.choices,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    initial=answer.frequency if answer else "",
+                )
                 self.fields[f"{code}__carer"] = forms.BooleanField(
                     label="Family, a friend or another unpaid carer helps with this",
                     required=False,
                     initial=answer.met_by_unpaid_carer if answer else False,
+                )
+            elif question.kind == Question.Kind.CHOICE:
+                # The options are the answer's own field choices, so stored values always match.
+                self.fields[question.key] = forms.ChoiceField(
+                    label=label,
+                    help_text=hint,
+                    choices=Assessment._meta.get_field(question.key).choices,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    initial=getattr(assessment, question.key, ""),
                 )
             elif question.kind == Question.Kind.YES_NO:
                 value = getattr(assessment, question.key, None) if hasattr(Assessment, question.key) else None
@@ -134,6 +151,7 @@ class SectionForm(GovukFormMixin, forms.Form):
                 outcomes[code] = {
                     "unable_reasons": [r for r in chosen if r != NONE],
                     "own_words": self.cleaned_data.get(f"{code}__own_words", ""),
+                    "frequency": self.cleaned_data.get(f"{code}__frequency", ""),
                     "met_by_unpaid_carer": self.cleaned_data.get(f"{code}__carer", False),
                 }
             elif question.key in self.data or self.cleaned_data.get(question.key) not in (None, ""):

@@ -78,6 +78,28 @@ class SupportRequest(models.Model):
         return f"{self.subject_first_name} {self.subject_last_name}"
 
 
+class Frequency(models.TextChoices):
+    """How often help is needed with an outcome (feeds the resource allocation system)."""
+
+    LESS_THAN_WEEKLY = "less_than_weekly", "Less than once a week"
+    WEEKLY = "weekly", "Once or a few times a week"
+    DAILY = "daily", "Every day"
+    SEVERAL_DAILY = "several_daily", "Several times a day"
+
+
+class Supervision(models.TextChoices):
+    NONE = "none", "No"
+    SOME = "some", "Some of the day"
+    MOST = "most", "Most of the day"
+    CONSTANT = "constant", "All of the time, day and night"
+
+
+class NightSupport(models.TextChoices):
+    NONE = "none", "No"
+    SLEEPING = "sleeping", "Someone nearby at night, in case"
+    WAKING = "waking", "Help during the night, most nights"
+
+
 class QuestionBank(models.Model):
     """A version of the assessment questions. Published versions are frozen: editing makes a new version,
     and each assessment keeps the version it was answered with."""
@@ -100,6 +122,7 @@ class Question(models.Model):
         OUTCOME = "outcome", "An eligibility outcome (can they achieve it, and if not why)"
         TEXT = "text", "Free text in their own words"
         YES_NO = "yes_no", "Yes or no"
+        CHOICE = "choice", "One of a list (the list belongs to the answer's field)"
 
     class AppliesTo(models.TextChoices):
         NEEDS = "needs", "Needs assessment"
@@ -188,6 +211,9 @@ class Assessment(models.Model):
         "Needs arise from a physical or mental impairment or illness", null=True, blank=True
     )
     needs_from_caring = models.BooleanField("Needs arise from providing necessary care", null=True, blank=True)
+    # How much help, for the resource allocation system.
+    supervision = models.CharField(max_length=10, choices=Supervision.choices, blank=True)
+    night_support = models.CharField(max_length=10, choices=NightSupport.choices, blank=True)
     carer_health_deteriorating = models.BooleanField(
         "The carer's physical or mental health is, or is at risk of, deteriorating", null=True, blank=True
     )
@@ -268,6 +294,7 @@ class OutcomeAnswer(models.Model):
     code = models.CharField(max_length=2)
     unable_reasons = models.JSONField(default=list, blank=True)
     own_words = models.TextField(blank=True)
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, blank=True)
     met_by_unpaid_carer = models.BooleanField(
         default=False, help_text="Recorded, but still counted for eligibility (a carer may not always be there)"
     )

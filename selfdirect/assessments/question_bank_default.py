@@ -213,6 +213,21 @@ QUESTIONS = [
         is_optional=True,
     ),
     _text(
+        "supervision",
+        "A typical week",
+        "Do you need someone to keep an eye on you, to keep you safe?",
+        "Do they need someone to keep an eye on them, to keep them safe?",
+        "For example because of memory, confusion, seizures or risk of falling.",
+        kind="choice",
+    ),
+    _text(
+        "night_support",
+        "A typical week",
+        "Do you need help or someone nearby at night?",
+        "Do they need help or someone nearby at night?",
+        kind="choice",
+    ),
+    _text(
         "needs_from_impairment",
         "Your health",
         "Are these difficulties linked to a health condition, "
@@ -268,6 +283,8 @@ QUESTIONS = [
 
 # Question keys whose answers live on Assessment fields (yes/no answers become booleans).
 FIELD_KEYS = {
+    "supervision",
+    "night_support",
     "wishes_and_outcomes", "typical_week", "needs_fluctuate", "fluctuation_frequency", "fluctuation_how_worse",
     "needs_from_impairment", "needs_from_caring", "carer_health_deteriorating", "wellbeing_impact",
     "significant_impact",

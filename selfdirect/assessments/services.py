@@ -17,6 +17,7 @@ from selfdirect.rules.capacity import capacity_summary, lacks_capacity
 
 from .models import (
     AdvocacyReferral,
+    Frequency,
     AnswerChange,
     Assessment,
     CapacityAssessment,
@@ -259,10 +260,13 @@ def assessment_save_answers(
         reasons = [str(r) for r in data.get("unable_reasons", [])]
         if any(r not in allowed_reasons for r in reasons):
             raise DomainError("One of the reasons given does not apply to this kind of assessment.")
+        if (data.get("frequency") or "") not in ("", *Frequency.values):
+            raise DomainError("Choose how often help is needed from the list.")
         OutcomeAnswer.objects.update_or_create(
             assessment=locked,
             code=code,
             defaults={
+                "frequency": data.get("frequency") or "",
                 "unable_reasons": reasons,
                 "own_words": (data.get("own_words") or "").strip(),
                 "met_by_unpaid_carer": bool(data.get("met_by_unpaid_carer")),
@@ -274,7 +278,11 @@ def assessment_save_answers(
         if question is None:
             continue  # a question from another version or kind: ignore rather than fail a whole autosave
         if key in FIELD_KEYS:
-            setattr(locked, key, _answer_value(question, value))
+            value = _answer_value(question, value)
+            choices = Assessment._meta.get_field(key).choices
+            if choices and value not in ("", None, *dict(choices)):
+                raise DomainError(f"{value!r} is not one of the answers to this question.", field=key)
+            setattr(locked, key, value)
         else:
             TextAnswer.objects.update_or_create(
                 assessment=locked, question=question, defaults={"value": _answer_value(question, value)}

@@ -287,7 +287,8 @@ def test_section_statuses_follow_the_answers(client_as, portal_user, self_assess
     assert statuses["A typical week"] == selectors.Status.IN_PROGRESS
     assert statuses["Eating and drinking"] == selectors.Status.NOT_STARTED
     assert statuses[HOPES_SECTION] == selectors.Status.OPTIONAL
-    client.post(section_url(assessment, "A typical week"), {"needs_fluctuate": "no", "action": "later"})
+    answers = {"needs_fluctuate": "no", "supervision": "some", "night_support": "none", "action": "later"}
+    client.post(section_url(assessment, "A typical week"), answers)
     assessment.refresh_from_db()
     statuses = {s.name: s.status for s in selectors.answers_by_section(assessment)}
     assert statuses["A typical week"] == selectors.Status.COMPLETED

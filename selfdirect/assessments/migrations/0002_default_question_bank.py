@@ -4,6 +4,10 @@ from django.db import migrations
 from django.utils import timezone
 
 
+# Questions added later belong to later versions: version 1 stays as it was first published.
+ADDED_IN_VERSION_2 = {"supervision", "night_support"}
+
+
 def load(apps, schema_editor):
     from selfdirect.assessments.question_bank_default import QUESTIONS
 
@@ -20,6 +24,7 @@ def load(apps, schema_editor):
             is_future_hopes=q.get("is_future_hopes", False), order=10 * (i + 1),
         )
         for i, q in enumerate(QUESTIONS)
+        if q["key"] not in ADDED_IN_VERSION_2
     )  # fmt: skip
 
 
