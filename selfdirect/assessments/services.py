@@ -17,10 +17,10 @@ from selfdirect.rules.capacity import capacity_summary, lacks_capacity
 
 from .models import (
     AdvocacyReferral,
-    Frequency,
     AnswerChange,
     Assessment,
     CapacityAssessment,
+    Frequency,
     OutcomeAnswer,
     Question,
     QuestionBank,
