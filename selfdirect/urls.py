@@ -34,5 +34,8 @@ urlpatterns = [
     path("", include("selfdirect.directory.urls")),
     path("portal/", include("selfdirect.portal.urls")),
     path("", include("selfdirect.assessments.urls")),
+    path("", include("selfdirect.money.urls_charging")),
+    path("", include("selfdirect.money.urls_ras")),
+    path("", include("selfdirect.money.urls_budget")),
     path("admin/", admin.site.urls),
 ]

@@ -609,6 +609,11 @@ def assessment_sign_off(
         title=f"Eligibility decision: {outcome}",
         detail=reason or " ".join(result.explanation),
     )
+    if assessment.decision_eligible:
+        # Everyone knows their money: the indicative budget is worked out the moment needs are found eligible.
+        from selfdirect.money.ras import indicative_budget_for_assessment
+
+        indicative_budget_for_assessment(assessment=assessment, actor=actor, request=request)
     return assessment
 
 

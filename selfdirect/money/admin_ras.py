@@ -1,0 +1,1 @@
+"""Admin for resource allocation tables (being written)."""

@@ -1,0 +1,3 @@
+"""Money pages: budget (being written)."""
+
+urlpatterns: list = []

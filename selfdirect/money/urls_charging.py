@@ -1,0 +1,3 @@
+"""Money pages: charging (being written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Money pages: ras (being written)."""
+
+urlpatterns: list = []
