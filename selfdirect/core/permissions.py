@@ -27,6 +27,8 @@ class Action(models.TextChoices):
     ASSESSMENT_WORK = "assessment.work", "Carry out and verify assessments"
     ASSESSMENT_SIGN_OFF = "assessment.sign_off", "Sign off eligibility decisions (qualified practitioners)"
     ASSESSMENT_ALLOCATE = "assessment.allocate", "Allocate assessments to workers"
+    FINANCE_ASSESS = "finance.assess", "Carry out financial assessments"
+    FINANCE_FIGURES = "finance.figures", "Confirm charging figures"
 
 
 _PRACTICE = {
@@ -48,15 +50,24 @@ MATRIX: dict[str, frozenset[str]] = {
     Role.SUPPORT_PLANNER: frozenset({Action.PERSON_VIEW, Action.NOTE_ADD, Action.CASELOAD_OWN}),
     Role.TEAM_MANAGER: frozenset(
         _QUALIFIED
-        | {Action.CASELOAD_TEAMS, Action.ALLOCATE, Action.AUDIT_PERSON, Action.AUDIT_ALL, Action.ASSESSMENT_ALLOCATE}
+        | {
+            Action.CASELOAD_TEAMS,
+            Action.ALLOCATE,
+            Action.AUDIT_PERSON,
+            Action.AUDIT_ALL,
+            Action.ASSESSMENT_ALLOCATE,
+            Action.FINANCE_ASSESS,
+        }
     ),
     Role.PANEL_MEMBER: frozenset({Action.PERSON_VIEW}),
-    Role.FINANCE_OFFICER: frozenset({Action.PERSON_VIEW, Action.NOTE_ADD}),
+    Role.FINANCE_OFFICER: frozenset(
+        {Action.PERSON_VIEW, Action.NOTE_ADD, Action.FINANCE_ASSESS, Action.FINANCE_FIGURES}
+    ),
     Role.SAFEGUARDING_LEAD: frozenset(_PRACTICE | {Action.AUDIT_PERSON}),
     # Commissioners and analysts work with providers and aggregates, not individual records.
     Role.COMMISSIONER: frozenset(),
     Role.PERFORMANCE_ANALYST: frozenset({Action.CASELOAD_TEAMS}),
-    Role.ADMINISTRATOR: frozenset({Action.STAFF_MANAGE, Action.AUDIT_ALL}),
+    Role.ADMINISTRATOR: frozenset({Action.STAFF_MANAGE, Action.AUDIT_ALL, Action.FINANCE_FIGURES}),
 }
 
 
@@ -86,6 +97,7 @@ def staff_required(action: str | None = None):
             return view(request, *args, **kwargs)
 
         wrapped.required_action = action
+        wrapped.access = f"staff:{action}" if action else "staff"
         return wrapped
 
     return decorator

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from selfdirect.people.selectors import caseload_for_worker
 
+from .access import public
 from .audit import audit_record
 from .models import AuditEvent
 from .permissions import Action, can, staff_required
@@ -15,6 +16,9 @@ def home(request):
     if request.user.is_authenticated and request.user.is_portal_user:
         return redirect("portal_home")
     return _staff_home(request)
+
+
+home.access = "staff"
 
 
 @staff_required()
@@ -38,6 +42,7 @@ def _staff_home(request):
     return render(request, "core/home.html", context)
 
 
+@public
 def accessibility(request):
     return render(request, "core/accessibility.html")
 

@@ -3,6 +3,8 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
+from selfdirect.core.access import public
+
 from . import views
 
 urlpatterns = [
@@ -15,7 +17,7 @@ urlpatterns = [
     path("reset-password/", views.PortalPasswordResetView.as_view(), name="portal_password_reset"),
     path(
         "reset-password/sent/",
-        TemplateView.as_view(template_name="portal/password_reset_sent.html"),
+        public(TemplateView.as_view(template_name="portal/password_reset_sent.html")),
         name="portal_password_reset_sent",
     ),
     path(
@@ -25,7 +27,7 @@ urlpatterns = [
     ),
     path(
         "reset-password/done/",
-        TemplateView.as_view(template_name="portal/password_reset_done.html"),
+        public(TemplateView.as_view(template_name="portal/password_reset_done.html")),
         name="portal_password_reset_done",
     ),
     path("home/", views.home, name="portal_home"),

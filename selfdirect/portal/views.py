@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from selfdirect.assessments.forms import section_form, unanswered
 from selfdirect.assessments.models import Assessment
+from selfdirect.core.access import public
 from selfdirect.core.services import DomainError
 
 from . import selectors, services, tokens
@@ -55,6 +56,7 @@ def portal_user_required(view=None, *, verified: bool = True):
                 return redirect("portal_check_email")
             return view(request, *args, **kwargs)
 
+        wrapped.access = "portal"
         return wrapped
 
     return decorator(view) if view is not None else decorator
@@ -75,6 +77,7 @@ def portal_json_required(view):
             )
         return view(request, *args, **kwargs)
 
+    wrapped.access = "portal"
     return wrapped
 
 
@@ -93,6 +96,7 @@ def _emergency_phone() -> str:
 # --- Accounts ---------------------------------------------------------------------------------------
 
 
+@public
 def start(request):
     return render(
         request,
@@ -105,6 +109,7 @@ def start(request):
     )
 
 
+@public
 def create_account(request):
     if request.user.is_authenticated and request.user.is_portal_user:
         return redirect("portal_home")
@@ -152,6 +157,7 @@ def check_email(request):
     )
 
 
+@public
 def verify(request, token):
     try:
         user = services.portal_email_verify(token=token, request=request)
@@ -163,6 +169,7 @@ def verify(request, token):
     return render(request, "portal/verified.html", {"verified_user": user})
 
 
+@public
 class PortalSignInView(auth_views.LoginView):
     form_class = PortalAuthenticationForm
     template_name = "portal/sign_in.html"
@@ -176,6 +183,7 @@ class PortalSignInView(auth_views.LoginView):
         return reverse("portal_home")
 
 
+@public
 @require_POST
 def sign_out(request):
     logout(request)
@@ -183,6 +191,7 @@ def sign_out(request):
     return redirect("portal_sign_in")
 
 
+@public
 class PortalPasswordResetView(auth_views.PasswordResetView):
     form_class = PortalPasswordResetForm
     template_name = "portal/password_reset.html"
@@ -192,6 +201,7 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
     extra_email_context = {"council_name": settings.COUNCIL_NAME}
 
 
+@public
 class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "portal/password_reset_confirm.html"
     success_url = reverse_lazy("portal_password_reset_done")
