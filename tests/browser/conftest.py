@@ -45,3 +45,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(item.path).is_relative_to(HERE):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violations(page):
+    """Every journey also proves the pages need no inline script or style: a CSP violation fails the test."""
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    yield
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -64,7 +64,9 @@ def answer_and_continue(page: Page) -> None:
         if "(optional)" not in label and not text_box.input_value():
             text_box.fill("Much the same every week.")
     for group in page.locator(".govuk-radios").all():
-        group.get_by_label("Yes", exact=True).check()
+        yes = group.get_by_label("Yes", exact=True)
+        # Yes/no questions get "Yes"; questions with their own options (how often, supervision) the first one.
+        (yes if yes.count() else group.locator("input[type=radio]").first).check()
     page.get_by_role("button", name="Save and continue").click()
 
 
