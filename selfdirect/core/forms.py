@@ -101,7 +101,29 @@ class GovukFormMixin:
         self.add_error(field if field in self.fields else None, error.message)
 
 
-class StaffAuthenticationForm(AuthenticationForm):
+class SignInThrottleMixin:
+    """Refuses to even check the password after too many recent failures for the account or address."""
+
+    def clean(self):
+        from .audit import audit_record, client_ip
+        from .models import AuditEvent
+        from .throttle import LOCKED_MESSAGE, sign_in_locked
+
+        username = self.cleaned_data.get("username") or ""
+        if username and sign_in_locked(username=username, ip=client_ip(self.request)):
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.DENIED,
+                object_type="core.user",
+                object_id=username.strip().lower()[:40],
+                summary="Sign-in refused: too many failed attempts",
+                request=self.request,
+            )
+            raise ValidationError(LOCKED_MESSAGE, code="locked")
+        return super().clean()
+
+
+class StaffAuthenticationForm(SignInThrottleMixin, AuthenticationForm):
     """Staff sign-in: portal accounts (no staff role) are sent to the portal's own sign-in."""
 
     def confirm_login_allowed(self, user):

@@ -76,6 +76,7 @@ def _audit_sign_in_failed(sender, credentials, request=None, **kwargs):
         actor=None,
         action=AuditEvent.Action.SIGN_IN_FAILED,
         object_type="core.user",
+        object_id=username.strip().lower()[:40],
         summary=f"Failed sign-in as {username!r}",
         request=request,
     )

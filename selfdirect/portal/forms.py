@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from selfdirect.assessments.models import Requester
-from selfdirect.core.forms import GovukDateField, GovukFormMixin, validate_person_name
+from selfdirect.core.forms import GovukDateField, GovukFormMixin, SignInThrottleMixin, validate_person_name
 from selfdirect.rules.postcode import is_valid_postcode, normalise_postcode
 
 STAFF_REFUSED = "This sign-in is for the public. Staff sign in at /sign-in/"
@@ -82,7 +82,7 @@ class CreateAccountForm(GovukFormMixin, forms.Form):
         return data
 
 
-class PortalAuthenticationForm(AuthenticationForm):
+class PortalAuthenticationForm(SignInThrottleMixin, AuthenticationForm):
     """Sign-in for the public with an email address. Staff accounts are refused (they sign in at /sign-in/)."""
 
     error_messages = {
