@@ -252,7 +252,11 @@ def seed_assessment_pathway(*, seed: int = 1) -> dict:
 
 def reset_assessment_pathway() -> None:
     """Remove seeded requests and assessments (before people.seeding resets the people they are about)."""
+    from selfdirect.money.ras_services import reset_indicative_budgets
+
     from .models import AnswerChange, CapacityAssessment, OutcomeAnswer, TextAnswer
+
+    reset_indicative_budgets()  # they point at the assessments
 
     for model in (
         AnswerChange,

@@ -1,3 +1,9 @@
-"""Money pages: ras (being written)."""
+"""Money pages: the resource allocation system (calibration and equity)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import ras_views
+
+urlpatterns = [
+    path("ras/equity/", ras_views.equity, name="ras_equity"),
+]
