@@ -1,4 +1,5 @@
 from .calculators import router as calculators_router
+from .charging import router as charging_router
 from .errors import SelfdirectAPI
 
 # SelfdirectAPI is a NinjaAPI whose every client error is 400 {"errors": [{"field", "message"}]}
@@ -11,3 +12,4 @@ api = SelfdirectAPI(
 )
 
 api.add_router("/calculators/", calculators_router)
+api.add_router("/calculators/", charging_router)

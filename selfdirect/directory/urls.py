@@ -12,4 +12,5 @@ urlpatterns = [
         views.eligibility_checker_questions,
         name="eligibility_checker_questions",
     ),
+    path("estimate-my-contribution/", views.estimate_contribution, name="estimate_contribution"),
 ]

@@ -88,6 +88,9 @@ class FinancialAssessment(models.Model):
     disregarded_income = models.DecimalField(**MONEY, null=True, blank=True)
     minimum_income_guarantee = models.DecimalField(**MONEY, null=True, blank=True)
     personal_expenses_allowance = models.DecimalField(**MONEY, null=True, blank=True)
+    disability_related_expenditure_used = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text="What the calculation allowed (the assessed amount or the standard)"
+    )
     weekly_contribution = models.DecimalField(**MONEY, null=True, blank=True)
     full_cost = models.BooleanField(default=False)
     explanation = models.JSONField(default=list, blank=True)

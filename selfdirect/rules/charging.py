@@ -159,6 +159,11 @@ def assess(data: ChargingInput, figures: dict) -> ChargingResult:
     lower = _figure(figures, "capital_lower_limit", year)
     upper = _figure(figures, "capital_upper_limit", year)
     step = _figure(figures, "tariff_step", year)
+    if step <= 0 or lower > upper:
+        raise ChargingError(
+            f"The capital figures for {year} are inconsistent (the tariff step must be above £0 and the lower limit "
+            "not above the upper): an administrator must correct them."
+        )
     if data.setting == "community" and figures.get("policy_community_capital_upper_limit") is not None:
         upper = max(upper, figures["policy_community_capital_upper_limit"])
     cost = to_pence(data.weekly_cost_of_care)
@@ -200,7 +205,13 @@ def assess(data: ChargingInput, figures: dict) -> ChargingResult:
         housing = to_pence(data.weekly_housing_costs)
         dre = data.weekly_disability_related_expenditure
         if dre is None:
-            dre = _figure(figures, "policy_standard_dre", year)
+            if figures.get("policy_standard_dre") is None:
+                raise ChargingError(
+                    "The council has not set a standard allowance for disability-related expenditure: enter the "
+                    "person's disability-related expenditure instead.",
+                    "weekly_disability_related_expenditure",
+                )
+            dre = figures["policy_standard_dre"]
             explanation.append(
                 f"Disability-related expenditure: the council's standard allowance of {pounds(dre)} a week."
             )
