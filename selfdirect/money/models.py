@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.urls import reverse
 from django.utils import timezone
 
@@ -236,15 +237,18 @@ class PersonalBudget(models.Model):
             models.UniqueConstraint(
                 fields=["person"], condition=Q(is_current=True), name="one_current_budget_per_person"
             ),
+            # Sums are rounded to the penny before comparing: SQLite keeps decimals as floating point, where
+            # 100.10 + 244.14 is not 344.24. On PostgreSQL (numeric) the rounding changes nothing.
             models.CheckConstraint(
-                condition=Q(weekly_total_cost=F("weekly_person_contribution") + F("weekly_council_amount")),
+                condition=Q(weekly_total_cost=Round(F("weekly_person_contribution") + F("weekly_council_amount"), 2)),
                 name="budget_cost_is_contribution_plus_council",
             ),
             models.CheckConstraint(
                 condition=Q(
-                    weekly_total_cost=F("weekly_direct_payment")
-                    + F("weekly_council_managed")
-                    + F("weekly_individual_service_fund")
+                    weekly_total_cost=Round(
+                        F("weekly_direct_payment") + F("weekly_council_managed") + F("weekly_individual_service_fund"),
+                        2,
+                    )
                 ),
                 name="budget_cost_is_sum_of_how_managed",
             ),

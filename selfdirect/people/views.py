@@ -81,6 +81,10 @@ def person_detail(request, pk):
         "events": person.events.select_related("actor")[:10],
         "allocation": person.allocations.select_related("allocated_by").first(),
         "assessments": person.assessments.order_by("-started_on", "-id")[:10],
+        # Everyone knows their money: the latest figures, each linking to how it was reached.
+        "indicative": person.indicative_budgets.order_by("-computed_at").first(),
+        "financial": person.financial_assessments.filter(status="complete").select_related("year").first(),
+        "budget": person.personal_budgets.filter(is_current=True).first(),
         "can_edit": can(request.user, Action.PERSON_EDIT),
         "can_note": can(request.user, Action.NOTE_ADD),
         "can_allocate": can(request.user, Action.ALLOCATE),

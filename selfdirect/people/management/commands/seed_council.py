@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from selfdirect.assessments.seeding import PORTAL_DEMO_EMAIL, reset_assessment_pathway, seed_assessment_pathway
+from selfdirect.money.seeding import reset_money, seed_money
 from selfdirect.people.seeding import AlreadySeeded, SeedError, demo_logins_text, seed_council
 
 WHERE_TO_LOOK = f"""
@@ -16,6 +17,8 @@ Where to look (http://127.0.0.1:8000):
   assessor       Requests: open requests for support, some with no record yet; match or create the record
   manager        Assessments: submitted self-assessments waiting for a worker (complex ones flagged);
                  Teams: each team's caseload; a person's "Who has looked at this record"
+  finance        a person's Money: financial assessment and letter, personal budget statement; Charging figures
+  analyst        Home: are indicative budgets fair to every group? (the RAS equity page)
   safeguarding   restricted records (red tag in search)
   {PORTAL_DEMO_EMAIL}  the public portal (/portal/): a daughter half-way through her mother's self-assessment
   anyone         /eligibility-checker/ and /information/ need no sign-in
@@ -59,6 +62,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if reset:
+                    reset_money()  # budgets and financial assessments refer to assessments and people
                     reset_assessment_pathway()
                 result = seed_council(
                     people=people,
@@ -68,6 +72,7 @@ class Command(BaseCommand):
                     progress_stream=self.stderr if verbosity > 0 else None,
                 )
                 pathway = {} if people_only else seed_assessment_pathway(seed=seed)
+                money = {} if people_only else seed_money(seed=seed)
         except AlreadySeeded as exc:
             # Not an error: `make demo` can be run again safely.
             self.stdout.write(exc.message)
@@ -78,6 +83,8 @@ class Command(BaseCommand):
         self.stdout.write(result.summary_text())
         if pathway:
             self.stdout.write("Pathway: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in pathway.items()))
+        if money:
+            self.stdout.write("Money: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in money.items()))
         self.stdout.write("")
         self.stdout.write(demo_logins_text())
         self.stdout.write(WHERE_TO_LOOK)
