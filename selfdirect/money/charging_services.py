@@ -218,6 +218,21 @@ def financial_assessment_complete(
         detail=" ".join(detail),
         actor=actor,
     )
+    # Nothing typed twice: a current personal budget takes the new contribution at once (a new version).
+    from .budget_services import personal_budget_from_financial_assessment
+    from .models import PersonalBudget
+
+    current = PersonalBudget.objects.filter(person=person, is_current=True).first()
+    if current is not None and current.weekly_person_contribution != min(
+        assessment.weekly_contribution, current.weekly_total_cost
+    ):
+        personal_budget_from_financial_assessment(
+            person=person,
+            actor=actor,
+            financial_assessment=assessment,
+            reason="New financial assessment",
+            request=request,
+        )
     return assessment
 
 

@@ -290,3 +290,33 @@ def test_split_in_proportion_always_adds_up_to_the_penny(parts, new_total):
     for name, p in zip(names, parts, strict=True):
         exact = Decimal(p) * new_total / sum(parts) / 100
         assert abs(new[name] - exact) < Decimal("0.01")
+
+
+def test_a_new_financial_assessment_updates_the_current_budget(db, social_worker):
+    """Completing a financial assessment gives the current personal budget the new contribution (a new version
+    whose parts still add up); nothing is typed twice."""
+    from selfdirect.money.charging_services import financial_assessment_complete
+    from selfdirect.money.models import ChargingYear, PersonalBudget
+    from selfdirect.rules.charging import Income
+    from tests.factories import PersonFactory
+
+    person = PersonFactory()
+    set_budget(person, social_worker, total="250.00", contribution="0.00")
+    financial_assessment_complete(
+        person=person,
+        year=ChargingYear.objects.get(financial_year="2021-22"),
+        actor=social_worker,
+        setting="community",
+        household="single",
+        age=70,
+        reached_pension_credit_age=True,
+        dependent_children=0,
+        capital=Decimal("18450.00"),
+        weekly_income=[Income("state_pension", Decimal("179.60")), Income("attendance_allowance", Decimal("60.00"))],
+        weekly_housing_costs=Decimal("0.00"),
+        weekly_disability_related_expenditure=Decimal("10.00"),
+        weekly_cost_of_care=Decimal("250.00"),
+    )
+    current = PersonalBudget.objects.get(person=person, is_current=True)
+    assert current.version == 2 and current.weekly_person_contribution == Decimal("57.60")
+    assert current.weekly_council_amount == Decimal("192.40")
