@@ -111,3 +111,33 @@ class CaseNoteFactory(DjangoModelFactory):
     subject = factory.Sequence(lambda n: f"Home visit {n}")
     text = "Visited at home; discussed support at mealtimes."
     author = factory.SubFactory(UserFactory)
+
+
+def portal_self_assessment_with_record(*, worker, email: str = "priya@example.com"):
+    """A member of the public asks for support online for themselves; a worker creates their record from the
+    request. Returns (portal account, assessment)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from selfdirect.assessments import services
+    from selfdirect.portal import services as portal_services
+
+    account = UserFactory(role="", username=email, email=email, email_verified_at=timezone.now())
+    assessment = portal_services.portal_support_request(
+        user=account,
+        for_self=True,
+        requester="self",
+        requester_name="",
+        relationship="",
+        first_name="Priya",
+        last_name="Shah",
+        date_of_birth=datetime.date(1950, 3, 4),
+        postcode="NM1 2AB",
+        phone="",
+        what_they_need="Help with meals.",
+        immediate_risk=False,
+    )
+    services.request_create_person(support_request=assessment.request, actor=worker)
+    assessment.refresh_from_db()
+    return account, assessment

@@ -1,11 +1,9 @@
 """Resource allocation in a real browser: the equity page an analyst reads, and an assessment page (staff and
 portal) showing the indicative budget, each checked with axe-core."""
 
-import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from selfdirect.assessments import services
@@ -13,9 +11,8 @@ from selfdirect.assessments.models import Assessment
 from selfdirect.core.roles import Role
 from selfdirect.money import ras_services
 from selfdirect.money.models import IndicativeBudget
-from selfdirect.portal import services as portal_services
 from tests.browser.axe import assert_no_axe_violations
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, UserFactory, portal_self_assessment_with_record
 from tests.money.test_ras_calibrate import synthetic_council
 from tests.portal.bank import ensure_question_bank
 
@@ -96,25 +93,7 @@ def test_manager_sees_the_indicative_budget_on_the_assessment(page: Page, live_s
 
 def test_person_sees_their_indicative_budget_in_the_portal(page: Page, live_server, council):
     """The person who asked online sees their money and how it was reached, without the staff-only tag."""
-    account = UserFactory(
-        username="priya@example.com", email="priya@example.com", role="", email_verified_at=timezone.now()
-    )
-    assessment = portal_services.portal_support_request(
-        user=account,
-        for_self=True,
-        requester="self",
-        requester_name="",
-        relationship="",
-        first_name="Priya",
-        last_name="Shah",
-        date_of_birth=datetime.date(1950, 3, 4),
-        postcode="NM1 2AB",
-        phone="",
-        what_they_need="Help with meals.",
-        immediate_risk=False,
-    )
-    services.request_create_person(support_request=assessment.request, actor=council)
-    assessment.refresh_from_db()
+    account, assessment = portal_self_assessment_with_record(worker=council)
     assessment = services.assessment_save_answers(
         assessment=assessment,
         actor=account,

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from selfdirect.assessments import services
 from selfdirect.assessments.models import Assessment
@@ -15,7 +14,7 @@ from selfdirect.money import ras_services
 from selfdirect.money.models import IndicativeBudget, RasTable
 from selfdirect.money.ras import indicative_budget_for_assessment
 from selfdirect.people.models import PersonEvent
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, portal_self_assessment_with_record
 
 pytestmark = pytest.mark.django_db
 
@@ -180,28 +179,8 @@ def test_staff_page_has_no_budget_section_before_sign_off(client_as, social_work
 
 def test_portal_status_page_shows_the_budget_without_the_staff_tag(social_worker, client_as):
     """The person sees their money and how it was reached; the manager tag is for staff only."""
-    from selfdirect.portal import services as portal_services
-    from tests.factories import UserFactory
 
-    account = UserFactory(
-        role="", username="priya@example.com", email="priya@example.com", email_verified_at=timezone.now()
-    )
-    assessment = portal_services.portal_support_request(
-        user=account,
-        for_self=True,
-        requester="self",
-        requester_name="",
-        relationship="",
-        first_name="Priya",
-        last_name="Shah",
-        date_of_birth=datetime.date(1950, 3, 4),
-        postcode="NM1 2AB",
-        phone="",
-        what_they_need="Help with meals.",
-        immediate_risk=False,
-    )
-    services.request_create_person(support_request=assessment.request, actor=social_worker)
-    assessment.refresh_from_db()
+    account, assessment = portal_self_assessment_with_record(worker=social_worker)
     assessment = services.assessment_save_answers(
         assessment=assessment,
         actor=account,
