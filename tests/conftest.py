@@ -62,3 +62,27 @@ def client_as(db):
         return client
 
     return make
+
+
+_REFERENCE_DATA_MIGRATIONS = [
+    "selfdirect.assessments.migrations.0002_default_question_bank",
+    "selfdirect.assessments.migrations.0005_question_bank_v2",
+    "selfdirect.money.migrations.0002_charging_figures",
+    "selfdirect.money.migrations.0003_default_ras_table",
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Data that migrations load (question banks, charging figures, the default RAS table) is wiped when a
+    transactional test (the browser journeys) flushes the database: reload it, as the migrations do, for every
+    database test that follows. Each loader does nothing when its data is already there."""
+    if not {"db", "transactional_db"} & set(request.fixturenames) and not request.node.get_closest_marker("django_db"):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
+    for name in _REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(name).load(apps, None)
