@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", core_views.audit_log, name="audit_log"),
+    path("code-lists/", core_views.code_lists, name="code_lists"),
     path("people/", people_views.person_search, name="person_search"),
     path("people/new/", people_views.person_create, name="person_create"),
     path("people/<int:pk>/", people_views.person_detail, name="person_detail"),

@@ -98,3 +98,16 @@ class Sequence(models.Model):
 
     def __str__(self):
         return f"{self.name}={self.value}"
+
+
+class CodeListConfirmation(models.Model):
+    """An administrator's confirmation that a code list the reference marks UNCONFIRMED matches the current
+    CLD specification (rules/cld.py holds the values)."""
+
+    list_name = models.CharField(max_length=60, unique=True)
+    note = models.CharField(max_length=300, blank=True)
+    confirmed_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.list_name} confirmed by {self.confirmed_by}"

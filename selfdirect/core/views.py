@@ -80,3 +80,28 @@ def _audit_sign_in_failed(sender, credentials, request=None, **kwargs):
         summary=f"Failed sign-in as {username!r}",
         request=request,
     )
+
+
+@staff_required(Action.STAFF_MANAGE)
+def code_lists(request):
+    """Administrators see every CLD code list, which ones the reference leaves UNCONFIRMED, and confirm them."""
+    from django.contrib import messages
+
+    from .code_lists import code_list_confirm
+    from .code_lists import code_lists as all_lists
+    from .services import DomainError
+
+    if request.method == "POST":
+        try:
+            code_list_confirm(
+                name=request.POST.get("list_name", ""),
+                actor=request.user,
+                note=request.POST.get("note", ""),
+                request=request,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Code list confirmed")
+        return redirect("code_lists")
+    return render(request, "core/code_lists.html", {"lists": all_lists()})

@@ -1,0 +1,62 @@
+"""The CLD code lists, whether each is confirmed, and administrators' confirmations of the UNCONFIRMED ones."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from selfdirect.rules import cld
+
+from .audit import audit_record
+from .models import AuditEvent, CodeListConfirmation
+from .services import DomainError
+
+LISTS = {
+    "PRIMARY_SUPPORT_REASONS": "Primary Support Reason",
+    "ACCOMMODATION_STATUSES": "Accommodation Status",
+    "EMPLOYMENT_STATUSES": "Employment Status",
+    "CLIENT_TYPES": "Client Type",
+    "EVENT_OUTCOMES": "Event Outcome",
+    "ETHNICITIES": "Ethnicity",
+    "GENDERS": "Gender",
+    "REQUEST_ROUTES": "Request: Route of Access",
+    "ASSESSMENT_TYPES": "Assessment Type",
+    "ASSESSMENT_METHODS": "Method of Assessment",
+}
+
+
+@dataclass
+class CodeList:
+    name: str
+    label: str
+    values: list[str]
+    unconfirmed_reason: str
+    confirmation: CodeListConfirmation | None
+
+    @property
+    def needs_confirming(self) -> bool:
+        return bool(self.unconfirmed_reason) and self.confirmation is None
+
+
+def code_lists() -> list[CodeList]:
+    confirmations = {c.list_name: c for c in CodeListConfirmation.objects.select_related("confirmed_by")}
+    return [
+        CodeList(name, label, getattr(cld, name), cld.UNCONFIRMED_LISTS.get(name, ""), confirmations.get(name))
+        for name, label in LISTS.items()
+    ]
+
+
+@transaction.atomic
+def code_list_confirm(*, name: str, actor, note: str = "", request=None) -> CodeListConfirmation:
+    if name not in cld.UNCONFIRMED_LISTS:
+        raise DomainError("Only lists marked UNCONFIRMED need confirming.")
+    if CodeListConfirmation.objects.filter(list_name=name).exists():
+        raise DomainError("This list has already been confirmed.")
+    confirmation = CodeListConfirmation.objects.create(list_name=name, note=note.strip()[:300], confirmed_by=actor)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=confirmation,
+        summary=f"Confirmed the {LISTS[name]} code list against the CLD specification",
+        request=request,
+    )
+    return confirmation
