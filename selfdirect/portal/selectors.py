@@ -199,3 +199,15 @@ def answer_changes_for(assessment: Assessment) -> list[dict]:
         }
         for change in assessment.answer_changes.all()
     ]
+
+
+def budget_statement_for(assessment: Assessment):
+    """The person's current personal budget statement (Care Act s26), once they have one: everyone knows their
+    money. None before a budget is agreed, or while the request has no record yet."""
+    from selfdirect.money.budget_selectors import budget_statement
+    from selfdirect.money.models import PersonalBudget
+
+    if assessment.person_id is None:
+        return None
+    budget = PersonalBudget.objects.filter(person_id=assessment.person_id, is_current=True).first()
+    return budget_statement(budget) if budget else None

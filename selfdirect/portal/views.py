@@ -269,6 +269,7 @@ def assessment_detail(request, pk):
         context["completed_count"] = sum(s.status == selectors.Status.COMPLETED for s in summaries)
         return render(request, "portal/task_list.html", context)
     context["changes"] = selectors.answer_changes_for(assessment)
+    context["statement"] = selectors.budget_statement_for(assessment)
     return render(request, "portal/assessment_status.html", context)
 
 

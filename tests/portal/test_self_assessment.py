@@ -520,3 +520,30 @@ def test_sections_out_of_range_are_not_found(client_as, portal_user, self_assess
     client = client_as(user)
     assert client.get(reverse("portal_section", args=[assessment.pk, 0])).status_code == 404
     assert client.get(reverse("portal_section", args=[assessment.pk, 99])).status_code == 404
+
+
+def test_person_sees_their_personal_budget_once_agreed(client_as, social_worker):
+    """Once a personal budget is agreed, the person sees its total, their contribution and the council's amount
+    on their portal page, with yearly equivalents."""
+    import datetime
+    from decimal import Decimal
+
+    from selfdirect.assessments import services as assessment_services
+    from selfdirect.money.budget_services import personal_budget_set
+    from tests.factories import portal_self_assessment_with_record
+
+    account, assessment = portal_self_assessment_with_record(worker=social_worker)
+    assessment_services.assessment_submit(assessment=assessment, actor=account)
+    url = reverse("portal_assessment", args=[assessment.pk])
+    assert "Your personal budget" not in client_as(account).get(url).content.decode()
+    personal_budget_set(
+        person=assessment.person,
+        actor=social_worker,
+        weekly_total_cost=Decimal("300.00"),
+        weekly_person_contribution=Decimal("45.50"),
+        split={"weekly_council_managed": Decimal("300.00")},
+        effective_from=datetime.date(2026, 12, 1),
+        reason="Support plan agreed",
+    )
+    html = client_as(account).get(url).content.decode()
+    assert "Your personal budget" in html and "£300.00" in html and "£45.50" in html and "£254.50" in html
