@@ -10,7 +10,7 @@ from selfdirect.core.models import AuditEvent
 from selfdirect.core.roles import Role
 from selfdirect.core.services import DomainError, StaleEditError
 from selfdirect.people.models import Person, PersonEvent
-from selfdirect.people.services import person_create
+from selfdirect.people.services import person_change_record, person_create
 from selfdirect.rules import eligibility
 from selfdirect.rules.advocacy import signoff_blockers
 from selfdirect.rules.capacity import capacity_summary, lacks_capacity
@@ -37,20 +37,6 @@ REQUEST_FIELDS = ["status", "outcome", "outcome_on", "outcome_notes", "person"]
 ASSESSMENT_STATE_FIELDS = ["status", "allocated_worker", "is_complex", "decision", "decision_eligible"]
 
 
-def _log(*, actor, action, obj, person, summary, changes=None, event_type="", title="", detail="", request=None):
-    audit_record(
-        actor=actor,
-        action=action,
-        obj=obj,
-        person_id=getattr(person, "pk", None),
-        summary=summary,
-        changes=changes,
-        request=request,
-    )
-    if person is not None and event_type:
-        PersonEvent.objects.create(person=person, type=event_type, title=title, detail=detail, actor=actor)
-
-
 # --- Requests for support -------------------------------------------------------------------------
 
 
@@ -65,7 +51,7 @@ def request_record(*, actor, person: Person | None = None, request=None, **field
     support_request = SupportRequest.objects.create(
         person=person, recorded_by=actor if getattr(actor, "is_staff_member", False) else None, **fields
     )
-    _log(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=support_request,
@@ -89,7 +75,7 @@ def request_link_person(*, support_request: SupportRequest, person: Person, acto
     support_request.person = person
     support_request.save(update_fields=["person"])
     support_request.assessments.filter(person__isnull=True).update(person=person)
-    _log(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=support_request,
@@ -140,7 +126,7 @@ def request_conclude(*, support_request: SupportRequest, outcome: str, actor, no
     support_request.outcome_on = timezone.localdate()
     support_request.outcome_notes = notes
     support_request.save()
-    _log(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=support_request,
@@ -203,7 +189,7 @@ def assessment_start(
         assessment_type="Carers Assessment" if kind == Assessment.Kind.CARER else "Care Act Needs Assessment",
         status=Assessment.Status.DRAFT,
     )
-    _log(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=assessment,
@@ -309,7 +295,7 @@ def assessment_submit(*, assessment: Assessment, actor, request=None) -> Assessm
     assessment.status = Assessment.Status.SUBMITTED
     assessment.submitted_at = timezone.now()
     assessment.save(update_fields=["status", "submitted_at", "updated_at"])
-    _log(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=assessment,
@@ -342,7 +328,7 @@ def assessment_allocate(*, assessment: Assessment, worker, actor, request=None) 
     if assessment.status in (Assessment.Status.DRAFT, Assessment.Status.SUBMITTED):
         assessment.status = Assessment.Status.IN_PROGRESS
     assessment.save()
-    _log(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=assessment,
@@ -463,7 +449,7 @@ def involvement_record(
 @transaction.atomic
 def advocacy_refer(*, assessment: Assessment, actor, organisation: str, notes: str = "", request=None):
     referral = AdvocacyReferral.objects.create(assessment=assessment, organisation=organisation, notes=notes)
-    _log(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=referral,
@@ -484,7 +470,7 @@ def advocacy_update(*, referral: AdvocacyReferral, actor, status: str, advocate_
     referral.status = status
     referral.advocate_name = advocate_name.strip()
     referral.save()
-    _log(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=referral,
@@ -526,7 +512,7 @@ def capacity_record(
         assessed_on=assessed_on,
     )
     summary = capacity_summary(impairment=impairment, abilities=abilities, decision=decision)
-    _log(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=record,
@@ -597,7 +583,7 @@ def assessment_sign_off(
     assessment.signed_off_at = timezone.now()
     assessment.save()
     outcome = "eligible" if assessment.decision_eligible else "not eligible"
-    _log(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=assessment,

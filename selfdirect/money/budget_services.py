@@ -13,10 +13,11 @@ from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from selfdirect.core.audit import audit_record, diff, snapshot
+from selfdirect.core.audit import diff, snapshot
 from selfdirect.core.models import AuditEvent
 from selfdirect.core.services import DomainError
 from selfdirect.people.models import Person, PersonEvent
+from selfdirect.people.services import person_change_record
 from selfdirect.rules.charging import pounds
 
 from .models import FinancialAssessment, IndicativeBudget, PersonalBudget
@@ -172,21 +173,17 @@ def personal_budget_set(
         **parts,
     )
     before = snapshot(previous, AUDITED) if previous else {}
-    audit_record(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.CREATE if previous is None else AuditEvent.Action.UPDATE,
         obj=budget,
-        person_id=person.pk,
+        person=person,
         summary=f"Personal budget version {version}: {pounds(total)} a week",
         changes=diff(before, snapshot(budget, AUDITED)),
         request=request,
-    )
-    PersonEvent.objects.create(
-        person=person,
-        type=PersonEvent.Type.ASSESSMENT,
+        event_type=PersonEvent.Type.ASSESSMENT,
         title=f"Personal budget: {pounds(total)} a week",
         detail=_describe(budget),
-        actor=actor if getattr(actor, "pk", None) else None,
     )
     return budget
 

@@ -17,6 +17,7 @@ from selfdirect.core.audit import audit_record
 from selfdirect.core.models import AuditEvent
 from selfdirect.core.services import DomainError
 from selfdirect.people.models import Person, PersonEvent
+from selfdirect.people.services import person_change_record
 from selfdirect.rules.charging import ChargingError, ChargingInput, ChargingResult, Income, assess, pounds
 from selfdirect.rules.charging_figures import LABELS
 
@@ -192,11 +193,16 @@ def financial_assessment_complete(
         )
 
     weekly = pounds(result.weekly_contribution)
-    audit_record(
+    detail = [f"Financial year {year}."]
+    if result.full_cost:
+        detail.append("Capital above the upper limit: pays the full cost of care.")
+    if reason:
+        detail.append(f"Reason: {reason}")
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=assessment,
-        person_id=person.pk,
+        person=person,
         summary=f"Financial assessment {year}: {weekly} a week" + (" (full cost)" if result.full_cost else ""),
         changes={
             "status": [None, assessment.status],
@@ -205,18 +211,9 @@ def financial_assessment_complete(
             "replaces": [None, previous[0].pk if previous else None],
         },
         request=request,
-    )
-    detail = [f"Financial year {year}."]
-    if result.full_cost:
-        detail.append("Capital above the upper limit: pays the full cost of care.")
-    if reason:
-        detail.append(f"Reason: {reason}")
-    PersonEvent.objects.create(
-        person=person,
-        type=PersonEvent.Type.ASSESSMENT,
+        event_type=PersonEvent.Type.ASSESSMENT,
         title=f"Financial assessment: {weekly} a week",
         detail=" ".join(detail),
-        actor=actor,
     )
     # Nothing typed twice: a current personal budget takes the new contribution at once (a new version).
     from .budget_services import personal_budget_from_financial_assessment

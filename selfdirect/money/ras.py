@@ -12,6 +12,7 @@ from django.utils import timezone
 from selfdirect.core.audit import audit_record
 from selfdirect.core.models import AuditEvent
 from selfdirect.people.models import PersonEvent
+from selfdirect.people.services import person_change_record
 from selfdirect.rules import allocation
 
 from . import ras_selectors as selectors
@@ -85,11 +86,14 @@ def indicative_budget_for_assessment(*, assessment, actor, request=None) -> Indi
     except IntegrityError:
         # Worked out at the same moment by another request: keep the one already stored.
         return IndicativeBudget.objects.get(assessment_id=assessment.pk)
-    audit_record(
+    detail = "\n".join(result.explanation)
+    if result.exceptional:
+        detail += "\nExceptional needs: a manager should look. There is no cap on the amount."
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=budget,
-        person_id=assessment.person_id,
+        person=assessment.person,
         summary=(
             f"Indicative budget worked out with RAS version {table.version}: "
             f"{allocation.points_text(result.points)}, {allocation.money(result.weekly_amount)} a week"
@@ -102,15 +106,8 @@ def indicative_budget_for_assessment(*, assessment, actor, request=None) -> Indi
             "table_version": [None, table.version],
         },
         request=request,
-    )
-    detail = "\n".join(result.explanation)
-    if result.exceptional:
-        detail += "\nExceptional needs: a manager should look. There is no cap on the amount."
-    PersonEvent.objects.create(
-        person_id=assessment.person_id,
-        type=PersonEvent.Type.ASSESSMENT,
+        event_type=PersonEvent.Type.ASSESSMENT,
         title=budget_title(result.weekly_amount),
         detail=detail,
-        actor=actor if getattr(actor, "pk", None) else None,
     )
     return budget

@@ -55,14 +55,24 @@ def council_ids(count: int) -> list[str]:
     return [f"{COUNCIL_ID_PREFIX}{n:07d}" for n in sequence_reserve(name="person", count=count)]
 
 
-def _record(
-    *, actor, action, obj, person, summary, event_type, title, changes=None, detail="", note=None, request=None
+def person_change_record(
+    *, actor, action, obj, person, summary, event_type="", title="", changes=None, detail="", note=None, request=None
 ):
-    """Write the audit record and the timeline event that every change to a person's record needs."""
+    """Write the audit record and the timeline event that every change to a person's record needs. Every app's
+    services use it. Without a person (a request not yet linked to a record), or an event type, only the audit
+    record is written."""
     audit_record(
-        actor=actor, action=action, obj=obj, person_id=person.pk, summary=summary, changes=changes, request=request
+        actor=actor,
+        action=action,
+        obj=obj,
+        person_id=getattr(person, "pk", None),
+        summary=summary,
+        changes=changes,
+        request=request,
     )
-    PersonEvent.objects.create(person=person, type=event_type, title=title, detail=detail, actor=actor, note=note)
+    if person is not None and event_type:
+        actor = actor if getattr(actor, "pk", None) else None  # system runs (uprating, seeding) have no actor
+        PersonEvent.objects.create(person=person, type=event_type, title=title, detail=detail, actor=actor, note=note)
 
 
 def _check_nhs_number_free(nhs_number, exclude_pk=None):
@@ -77,7 +87,7 @@ def person_create(*, actor, request=None, **fields) -> Person:
     _check_nhs_number_free(fields.get("nhs_number"))
     person = Person(council_id=council_ids(1)[0], **fields)
     person.save()
-    _record(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=person,
@@ -113,7 +123,7 @@ def person_update(*, person: Person, actor, expected_version: int, request=None,
     locked.save()
     locked.refresh_from_db()
     labels = [str(Person._meta.get_field(name).verbose_name) for name in sorted(changes)]
-    _record(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=locked,
@@ -131,7 +141,7 @@ def person_update(*, person: Person, actor, expected_version: int, request=None,
 @transaction.atomic
 def contact_add(*, person: Person, actor, request=None, **fields) -> Contact:
     contact = Contact.objects.create(person=person, **fields)
-    _record(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=contact,
@@ -154,7 +164,7 @@ def contact_update(*, contact: Contact, actor, request=None, **fields) -> Contac
     changes = diff(before, snapshot(contact, CONTACT_FIELDS))
     if changes:
         contact.save()
-        _record(
+        person_change_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             obj=contact,
@@ -173,7 +183,7 @@ def note_add(*, person: Person, actor, kind: str, occurred_on, subject: str, tex
     note = CaseNote.objects.create(
         person=person, kind=kind, occurred_on=occurred_on, subject=subject, text=text, author=actor
     )
-    _record(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=note,
@@ -207,7 +217,7 @@ def person_allocate(*, person: Person, team, worker, actor, reason: str = "", re
     locked.version = F("version") + 1
     locked.save(update_fields=["allocated_team", "allocated_worker", "version", "updated_at"])
     who = f"{team}" + (f", {worker}" if worker else " (no worker yet)")
-    _record(
+    person_change_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         obj=allocation,
