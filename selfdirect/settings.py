@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "selfdirect.people",
     "selfdirect.assessments",
     "selfdirect.money",
+    "selfdirect.market",
+    "selfdirect.planning",
     "selfdirect.directory",
     "selfdirect.portal",
 ]

@@ -38,5 +38,7 @@ urlpatterns = [
     path("", include("selfdirect.money.urls_charging")),
     path("", include("selfdirect.money.urls_ras")),
     path("", include("selfdirect.money.urls_budget")),
+    path("", include("selfdirect.market.urls")),
+    path("", include("selfdirect.planning.urls")),
     path("admin/", admin.site.urls),
 ]

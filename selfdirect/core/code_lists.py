@@ -21,6 +21,10 @@ LISTS = {
     "REQUEST_ROUTES": "Request: Route of Access",
     "ASSESSMENT_TYPES": "Assessment Type",
     "ASSESSMENT_METHODS": "Method of Assessment",
+    "SERVICE_TYPES": "Service Type",
+    "SERVICE_COMPONENTS": "Service Component",
+    "DELIVERY_MECHANISMS": "Delivery Mechanism",
+    "COST_FREQUENCIES": "Cost Frequency (Unit Type)",
 }
 
 

@@ -111,3 +111,46 @@ class CodeListConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.list_name} confirmed by {self.confirmed_by}"
+
+
+class CouncilSettings(models.Model):
+    """Choices each council makes for itself (one row). None of these is a national rule: an administrator sets
+    them on the council settings page, and the page says so."""
+
+    class PaChecksPolicy(models.TextChoices):
+        MANDATORY = "mandatory", "Mandatory: a PA starts only when every check is current"
+        RECOMMENDED = (
+            "recommended",
+            "Recommended: a PA may start without them if the employer's informed choice is recorded",
+        )
+
+    manager_approval_limit_weekly = models.DecimalField(
+        "Highest weekly plan cost a team manager may approve",
+        max_digits=12,
+        decimal_places=2,
+        default=500,
+        help_text="Plans above this, or above the indicative budget, go to the funding panel.",
+    )
+    panel_quorum = models.PositiveSmallIntegerField(
+        "Members needed at a funding panel meeting for its decisions to count", default=3
+    )
+    pa_checks_policy = models.CharField(
+        "Checks on personal assistants", max_length=12, choices=PaChecksPolicy.choices, default=PaChecksPolicy.MANDATORY
+    )
+    dbs_recheck_years = models.PositiveSmallIntegerField(
+        "Years after which a DBS certificate must be renewed (unless on the Update Service)", default=3
+    )
+    check_alert_days = models.PositiveSmallIntegerField("Days' warning before a check lapses", default=42)
+    updated_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "council settings"
+
+    def __str__(self):
+        return "Council settings"
+
+    @classmethod
+    def current(cls) -> "CouncilSettings":
+        settings, _ = cls.objects.get_or_create(pk=1)
+        return settings

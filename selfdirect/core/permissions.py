@@ -29,6 +29,16 @@ class Action(models.TextChoices):
     ASSESSMENT_ALLOCATE = "assessment.allocate", "Allocate assessments to workers"
     FINANCE_ASSESS = "finance.assess", "Carry out financial assessments"
     FINANCE_FIGURES = "finance.figures", "Confirm charging figures"
+    PLAN_WRITE = "plan.write", "Write support plans and submit them for approval"
+    PLAN_APPROVE = "plan.approve", "Approve or return support plans within the manager's limit"
+    PANEL_DECIDE = "panel.decide", "Decide support plans at the funding panel"
+    PANEL_MANAGE = "panel.manage", "Schedule funding panel meetings and their agendas"
+    PLAN_REPORTS = "plan.reports", "See where the time went on plans, by team and month"
+    MARKET_VIEW = "market.view", "See providers, rates and the personal assistant register"
+    MARKET_MANAGE = "market.manage", "Keep providers, rates and support-planning organisations up to date"
+    PA_CHECKS = "pa.checks", "Record personal assistants and their checks"
+    ARRANGE = "arrangement.make", "Put plan lines in place with providers and personal assistants"
+    SETTINGS_MANAGE = "settings.manage", "Change the council's settings"
 
 
 _PRACTICE = {
@@ -39,6 +49,9 @@ _PRACTICE = {
     Action.CASELOAD_OWN,
     Action.REQUEST_RECORD,
     Action.ASSESSMENT_WORK,
+    Action.PLAN_WRITE,
+    Action.MARKET_VIEW,
+    Action.ARRANGE,
 }
 # Qualified practitioners decide eligibility; assessors prepare assessments for them.
 _QUALIFIED = _PRACTICE | {Action.ASSESSMENT_SIGN_OFF}
@@ -47,7 +60,17 @@ MATRIX: dict[str, frozenset[str]] = {
     Role.SOCIAL_WORKER: frozenset(_QUALIFIED),
     Role.ASSESSOR: frozenset(_PRACTICE),
     Role.OCCUPATIONAL_THERAPIST: frozenset(_QUALIFIED),
-    Role.SUPPORT_PLANNER: frozenset({Action.PERSON_VIEW, Action.NOTE_ADD, Action.CASELOAD_OWN}),
+    Role.SUPPORT_PLANNER: frozenset(
+        {
+            Action.PERSON_VIEW,
+            Action.NOTE_ADD,
+            Action.CASELOAD_OWN,
+            Action.PLAN_WRITE,
+            Action.MARKET_VIEW,
+            Action.PA_CHECKS,
+            Action.ARRANGE,
+        }
+    ),
     Role.TEAM_MANAGER: frozenset(
         _QUALIFIED
         | {
@@ -57,17 +80,24 @@ MATRIX: dict[str, frozenset[str]] = {
             Action.AUDIT_ALL,
             Action.ASSESSMENT_ALLOCATE,
             Action.FINANCE_ASSESS,
+            Action.PLAN_APPROVE,
+            Action.PANEL_DECIDE,
+            Action.PANEL_MANAGE,
+            Action.PLAN_REPORTS,
+            Action.PA_CHECKS,
         }
     ),
-    Role.PANEL_MEMBER: frozenset({Action.PERSON_VIEW}),
+    Role.PANEL_MEMBER: frozenset({Action.PERSON_VIEW, Action.PANEL_DECIDE, Action.PANEL_MANAGE, Action.MARKET_VIEW}),
     Role.FINANCE_OFFICER: frozenset(
-        {Action.PERSON_VIEW, Action.NOTE_ADD, Action.FINANCE_ASSESS, Action.FINANCE_FIGURES}
+        {Action.PERSON_VIEW, Action.NOTE_ADD, Action.FINANCE_ASSESS, Action.FINANCE_FIGURES, Action.MARKET_VIEW}
     ),
     Role.SAFEGUARDING_LEAD: frozenset(_PRACTICE | {Action.AUDIT_PERSON}),
     # Commissioners and analysts work with providers and aggregates, not individual records.
-    Role.COMMISSIONER: frozenset(),
-    Role.PERFORMANCE_ANALYST: frozenset({Action.CASELOAD_TEAMS}),
-    Role.ADMINISTRATOR: frozenset({Action.STAFF_MANAGE, Action.AUDIT_ALL, Action.FINANCE_FIGURES}),
+    Role.COMMISSIONER: frozenset({Action.MARKET_VIEW, Action.MARKET_MANAGE, Action.PA_CHECKS}),
+    Role.PERFORMANCE_ANALYST: frozenset({Action.CASELOAD_TEAMS, Action.PLAN_REPORTS}),
+    Role.ADMINISTRATOR: frozenset(
+        {Action.STAFF_MANAGE, Action.AUDIT_ALL, Action.FINANCE_FIGURES, Action.SETTINGS_MANAGE}
+    ),
 }
 
 

@@ -233,6 +233,8 @@ class PersonEvent(models.Model):
         REQUEST = "request", "Request for support"
         ASSESSMENT = "assessment", "Assessment"
         CAPACITY = "capacity", "Mental capacity"
+        PLAN = "plan", "Support plan"
+        ARRANGEMENT = "arrangement", "Support arranged"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=40, choices=Type.choices)

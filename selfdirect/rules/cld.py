@@ -187,3 +187,85 @@ UNCONFIRMED_LISTS.update(
         "ASSESSMENT_METHODS": "Only 'Service User Only' and 'Service User and Carer' are seen in the reference.",
     }
 )
+
+# Service Type (R1, NHSE code). Confirmed.
+SERVICE_TYPES = [
+    "Short Term Support: ST-Max",
+    "Short Term Support: Ongoing Low Level",
+    "Short Term Support: Other Short Term",
+    "Long Term Support: Nursing Care",
+    "Long Term Support: Residential Care",
+    "Long Term Support: Community",
+    "Long Term Support: Prison",
+    "Carer Support: Direct to Carer",
+    "Carer Support: Support involving the person cared-for",
+]
+
+# Service Component (R1): CLD labels as carried by the Interweave list derived from the V5 specification.
+SERVICE_COMPONENTS = [
+    "Reablement",
+    "Short Term Nursing Care",
+    "Short Term Residential Care",
+    "Long Term Nursing Care",
+    "Long Term Residential Care",
+    "Home Support",
+    "Day Support",
+    "Meals",
+    "Transport",
+    "Equipment",
+    "Direct Payment",
+    "Shared Lives",
+    "Community Supported Living",
+    "Professional Support",
+    "Professional Support- Social Worker",
+    "Learning/Education/Employment Support",
+    "End of Life Care",
+    "Emergency Support",
+    "Other Short Term Support",
+    "Other Long Term Support",
+    "Carer Respite",
+    "Carer Sitting Service",
+    "Carer Universal Services",
+    "Other Carer Support",
+]
+# Components that involve personal care: an unregistered provider on one of these is a warning (CQC).
+PERSONAL_CARE_COMPONENTS = {
+    "Reablement",
+    "Short Term Nursing Care",
+    "Short Term Residential Care",
+    "Long Term Nursing Care",
+    "Long Term Residential Care",
+    "Home Support",
+    "Community Supported Living",
+    "Shared Lives",
+    "End of Life Care",
+    "Carer Respite",
+}
+
+# Delivery Mechanism (R1, NHSE ASCOF 3D and LTS001 code). Confirmed; not mandatory.
+DELIVERY_DIRECT_PAYMENT = "Direct Payment"
+DELIVERY_MANAGED = "CASSR Managed Personal Budget"
+DELIVERY_COMMISSIONED = "CASSR Commissioned Support"
+DELIVERY_MECHANISMS = [DELIVERY_DIRECT_PAYMENT, DELIVERY_MANAGED, DELIVERY_COMMISSIONED]
+
+# Cost Frequency (Unit Type). UNCONFIRMED spelling and case (a third-party standard citing the specification).
+COST_FREQUENCIES = [
+    "No charge to client",
+    "Per session",
+    "Hourly",
+    "Daily",
+    "Weekly",
+    "Fortnightly",
+    "4-weekly",
+    "Monthly",
+    "Quarterly",
+    "Annually",
+    "One-off",
+]
+
+UNCONFIRMED_LISTS.update(
+    {
+        "COST_FREQUENCIES": "Listed by a third-party standard citing the CLD specification; exact spelling and case "
+        "are not confirmed.",
+    }
+)

@@ -106,6 +106,9 @@ if (form && statusRegion && window.fetch && window.FormData) {
 
     if (response && response.ok && data && data.saved) {
       forgetOnDevice();
+      // Forms under optimistic locking carry the version they started from: the save made a new one.
+      const version = form.querySelector('input[name="version"]');
+      if (version && data.version !== undefined) version.value = data.version;
       say(`Saved at ${data.saved_at_display}`);
     } else if (response && (response.status === 401 || response.status === 403)) {
       // Signed out (or the session changed, so the CSRF token no longer matches): keep the answers here.
@@ -114,6 +117,10 @@ if (form && statusRegion && window.fetch && window.FormData) {
         (data && data.message) ||
         "You have been signed out. Your answers are kept on this device: sign in again to save them";
       say(message, { href: form.dataset.signInUrl, text: "Sign in again" });
+    } else if (response && response.status === 409 && data && data.errors) {
+      // Someone else saved first: nothing of theirs is overwritten, and these answers stay on this device.
+      keepOnDevice();
+      say(`Not saved: ${Object.values(data.errors).flat()[0]}`);
     } else if (response && response.status === 400 && data && data.errors) {
       keepOnDevice();
       const first = Object.values(data.errors).flat()[0] || "Check your answers";
