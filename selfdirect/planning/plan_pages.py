@@ -235,7 +235,7 @@ def plan_contingency(request, surface: Surface, plan: SupportPlan):
     return _page(request, surface, plan, "planning/plan_contingency.html", form=form)
 
 
-def plan_hand_over(request, surface: Surface, plan: SupportPlan):
+def plan_hand_over(request, surface: Surface, plan: SupportPlan, **extra):
     """POST only: pass the plan to the worker (from the portal) or to the person (from staff pages)."""
     form = forms.HandOverForm(request.POST)
     if form.is_valid() and _save(
@@ -251,7 +251,7 @@ def plan_hand_over(request, surface: Surface, plan: SupportPlan):
         to = Party(form.cleaned_data["to"]).label.lower()
         messages.success(request, f"The plan is now with {'your worker' if surface.is_portal else to}")
         return _back(surface, plan)
-    return plan_detail(request, surface, plan, hand_over_form=form)
+    return plan_detail(request, surface, plan, hand_over_form=form, **extra)
 
 
 def dp_conditions() -> dict:

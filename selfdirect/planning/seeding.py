@@ -243,3 +243,21 @@ def _seed_one(stage, assessment, rng, *, worker, manager, broker, finance, provi
     if plan.status == SupportPlan.Status.APPROVED:
         _arrange(plan, broker, rng)
     return plan
+
+
+def reset_planning() -> None:
+    """Remove seeded arrangements and plans (before budgets, assessments and people are reset: plans refer to
+    them). Providers, PAs, organisations and panel meetings are kept: they are not about any one person."""
+    from selfdirect.market.models import EmployerInsurance
+
+    from .models import PanelAgendaItem, PlanDecision, PlanningReferral
+
+    Arrangement.objects.all().delete()
+    EmployerInsurance.objects.all().delete()
+    for model in (PanelAgendaItem, PlanDecision, PlanningReferral):
+        model.objects.all().delete()
+    SupportPlan.objects.update(replaces=None)
+    SupportPlan.objects.all().delete()
+    from .seeding_panel import reset_planning_organisations_and_panels
+
+    reset_planning_organisations_and_panels()

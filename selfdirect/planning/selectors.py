@@ -110,3 +110,11 @@ def expected_route(*, plan: SupportPlan) -> str:
         indicative_weekly=indicative,
         manager_limit=CouncilSettings.current().manager_approval_limit_weekly,
     )
+
+
+def plan_clock_lines(*, plan: SupportPlan) -> list[tuple[str, str]]:
+    """The plan's clock for its page: each party that has held it, and for how long, in days."""
+    from .models import Party
+    from .report_selectors import days, plan_clock_summary
+
+    return [(Party(party).label, f"{days(held)} days") for party, held in plan_clock_summary(plan=plan).items() if held]

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import pdf_views, views
 
 urlpatterns = [
     path("people/<int:pk>/plans/", views.person_plans, name="person_plans"),
@@ -21,4 +21,6 @@ urlpatterns = [
     path("plans/<int:pk>/decide/", views.plan_decide, name="plan_decide"),
     path("plans/<int:pk>/agree-budget/", views.plan_agree_budget, name="plan_agree_budget"),
     path("plans/<int:pk>/cancel/", views.plan_cancel, name="plan_cancel"),
+    path("plans/<int:pk>/plan.pdf", pdf_views.plan_pdf, name="plan_pdf"),
+    path("", include("selfdirect.planning.urls_panel")),
 ]

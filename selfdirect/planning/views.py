@@ -3,6 +3,7 @@ and hands the page to plan_pages (shared with the portal) or a service. Every re
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from selfdirect.assessments.models import Assessment
@@ -63,6 +64,10 @@ def plan_detail(request, pk):
         can_write=can(request.user, Action.PLAN_WRITE),
         can_approve=can(request.user, Action.PLAN_APPROVE),
         can_agree_budget=can(request.user, Action.FINANCE_ASSESS),
+        pdf_url=reverse("plan_pdf", args=[plan.pk]),
+        refer_url=reverse("plan_refer", args=[plan.pk]),
+        clock=selectors.plan_clock_lines(plan=plan),
+        arrange=plan.status == plan.Status.APPROVED and can(request.user, Action.ARRANGE),
     )
 
 

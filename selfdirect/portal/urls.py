@@ -1,6 +1,6 @@
 """The citizen portal: what the person and their family see and do. Mounted at /portal/."""
 
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
 
 from selfdirect.core.access import public
@@ -37,4 +37,5 @@ urlpatterns = [
     path("assessments/<int:pk>/section/<int:number>/", views.section, name="portal_section"),
     path("assessments/<int:pk>/section/<int:number>/autosave/", views.section_autosave, name="portal_section_autosave"),
     path("assessments/<int:pk>/check/", views.check_answers, name="portal_check"),
+    path("plans/", include("selfdirect.planning.urls_portal")),
 ]

@@ -113,6 +113,7 @@ def test_unconfirmed_lists_are_flagged():
         "REQUEST_ROUTES",
         "ASSESSMENT_TYPES",
         "ASSESSMENT_METHODS",
+        "COST_FREQUENCIES",
     }
     assert all(isinstance(getattr(cld, name), list) for name in cld.UNCONFIRMED_LISTS)
 
@@ -168,3 +169,12 @@ def test_event_outcomes_follow_the_reference_hierarchy():
     assert len(cld.EVENT_OUTCOMES) == 19
     positions = [cld.EVENT_OUTCOMES.index(o) for o in cld.REQUEST_OUTCOMES]
     assert positions == sorted(positions)
+
+
+def test_service_lists_match_the_reference():
+    """Service Type (9 R1 values), Service Component (24 labels) and Delivery Mechanism (3) as the reference lists
+    them; the DHSC cost-script factors cover every period frequency."""
+    assert len(cld.SERVICE_TYPES) == 9 and "Long Term Support: Community" in cld.SERVICE_TYPES
+    assert len(cld.SERVICE_COMPONENTS) == 24 and {"Direct Payment", "Carer Respite"} <= set(cld.SERVICE_COMPONENTS)
+    assert cld.DELIVERY_MECHANISMS == ["Direct Payment", "CASSR Managed Personal Budget", "CASSR Commissioned Support"]
+    assert cld.PERSONAL_CARE_COMPONENTS <= set(cld.SERVICE_COMPONENTS)

@@ -8,8 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from selfdirect.assessments.seeding import PORTAL_DEMO_EMAIL, reset_assessment_pathway, seed_assessment_pathway
+from selfdirect.market.seeding import seed_market
 from selfdirect.money.seeding import reset_money, seed_money
 from selfdirect.people.seeding import AlreadySeeded, SeedError, demo_logins_text, seed_council
+from selfdirect.planning.seeding import reset_planning, seed_plans
+from selfdirect.planning.seeding_panel import seed_planning_organisations_and_panels, seed_planning_referrals
 
 WHERE_TO_LOOK = f"""
 Where to look (http://127.0.0.1:8000):
@@ -20,6 +23,13 @@ Where to look (http://127.0.0.1:8000):
   finance        a person's Money: financial assessment and letter, personal budget statement; Charging figures
   analyst        Home: are indicative budgets fair to every group? (the RAS equity page)
   safeguarding   restricted records (red tag in search)
+  manager        Plans to decide: plans within budget waiting for a manager; Funding panel: the next meeting's
+                 agenda; Where the time went: time on plans by team, month and who held them
+  broker         Providers and Personal assistants (checks lapsing; Dana Lapsed's DBS has lapsed); an approved
+                 plan's "Arrange" links to put support in place
+  commissioner   Providers (CQC registration and ratings, rates from a date), Support-planning organisations
+                 (capacity and waiting times), Checks lapsing
+  admin          /settings/: the council's own choices (manager's limit, panel quorum, PA checks policy)
   {PORTAL_DEMO_EMAIL}  the public portal (/portal/): a daughter half-way through her mother's self-assessment
   anyone         /eligibility-checker/ and /information/ need no sign-in
 """
@@ -62,6 +72,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if reset:
+                    reset_planning()  # plans refer to budgets, assessments and people
                     reset_money()  # budgets and financial assessments refer to assessments and people
                     reset_assessment_pathway()
                 result = seed_council(
@@ -73,6 +84,11 @@ class Command(BaseCommand):
                 )
                 pathway = {} if people_only else seed_assessment_pathway(seed=seed)
                 money = {} if people_only else seed_money(seed=seed)
+                planning = {}
+                if not people_only:
+                    planning = seed_market(seed=seed) | seed_planning_organisations_and_panels(seed=seed)
+                    planning |= seed_plans(seed=seed)
+                    planning |= seed_planning_referrals(seed=seed)
         except AlreadySeeded as exc:
             # Not an error: `make demo` can be run again safely.
             self.stdout.write(exc.message)
@@ -85,6 +101,8 @@ class Command(BaseCommand):
             self.stdout.write("Pathway: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in pathway.items()))
         if money:
             self.stdout.write("Money: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in money.items()))
+        if planning:
+            self.stdout.write("Planning: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in planning.items()))
         self.stdout.write("")
         self.stdout.write(demo_logins_text())
         self.stdout.write(WHERE_TO_LOOK)
