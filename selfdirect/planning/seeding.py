@@ -248,12 +248,11 @@ def _seed_one(stage, assessment, rng, *, worker, manager, broker, finance, provi
 def reset_planning() -> None:
     """Remove seeded arrangements and plans (before budgets, assessments and people are reset: plans refer to
     them). Providers, PAs, organisations and panel meetings are kept: they are not about any one person."""
-    from selfdirect.market.models import EmployerInsurance
+    from selfdirect.market.seeding import reset_arrangements
 
     from .models import PanelAgendaItem, PlanDecision, PlanningReferral
 
-    Arrangement.objects.all().delete()
-    EmployerInsurance.objects.all().delete()
+    reset_arrangements()
     for model in (PanelAgendaItem, PlanDecision, PlanningReferral):
         model.objects.all().delete()
     SupportPlan.objects.update(replaces=None)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from selfdirect.assessments.seeding import PORTAL_DEMO_EMAIL, reset_assessment_pathway, seed_assessment_pathway
-from selfdirect.market.seeding import seed_market
+from selfdirect.market.seeding import reset_market, seed_market
 from selfdirect.money.seeding import reset_money, seed_money
 from selfdirect.people.seeding import AlreadySeeded, SeedError, demo_logins_text, seed_council
 from selfdirect.planning.seeding import reset_planning, seed_plans
@@ -73,6 +73,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if reset:
                     reset_planning()  # plans refer to budgets, assessments and people
+                    reset_market()  # PA checks refer to the demo staff
                     reset_money()  # budgets and financial assessments refer to assessments and people
                     reset_assessment_pathway()
                 result = seed_council(
