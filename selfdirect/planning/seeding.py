@@ -139,6 +139,16 @@ def _arrange(plan, broker, rng):
     """Put the approved plan's paid lines in place (PA lines only where the PA's checks allow it)."""
     from selfdirect.market import services as market_services
 
+    if plan.lines.filter(support_kind="pa").exists():  # an employer needs employer's liability insurance
+        start = plan.start_date or timezone.localdate()
+        market_services.employer_insurance_record(
+            person=plan.person,
+            actor=broker,
+            insurer=rng.choice(["Fish Insurance", "Markerstudy PA cover"]),
+            policy_number=f"EL{rng.randint(100000, 999999)}",
+            starts_on=start - datetime.timedelta(days=30),
+            expires_on=start + datetime.timedelta(days=335),
+        )
     for line in plan.lines.exclude(management="none").select_related("provider", "pa"):
         try:
             market_services.arrangement_make(line=line, actor=broker, start_date=plan.start_date,
@@ -222,23 +232,29 @@ def _seed_one(stage, assessment, rng, *, worker, manager, broker, finance, provi
     plan = services.support_plan_submit(plan=plan, actor=worker, expected_version=v(plan))
     if stage == "with_manager" and plan.status == SupportPlan.Status.WITH_MANAGER:
         return plan
-    if plan.status == SupportPlan.Status.AT_PANEL:
-        if stage == "approved" or stage == "returned" or meeting is None:
-            return plan  # panel decisions need a held meeting: the upcoming one has these on its agenda
-        from .panel_services import panel_agenda_add
+    from .panel_services import panel_agenda_add
 
-        panel_agenda_add(meeting=meeting, plan=plan, actor=manager)
-        return plan
-    if stage == "at_panel":
+    decider, held = manager, None
+    if plan.status == SupportPlan.Status.AT_PANEL:
+        if stage in ("approved", "returned"):
+            # Decided at last week's meeting, by a member who was there.
+            held = PanelMeeting.objects.filter(status=PanelMeeting.Status.HELD).order_by("-meets_at").first()
+            decider = held.attendees.order_by("pk").first() if held else None
+        if decider is None or stage not in ("approved", "returned"):
+            if meeting is not None:
+                panel_agenda_add(meeting=meeting, plan=plan, actor=manager)
+            return plan
+        panel_agenda_add(meeting=held, plan=plan, actor=manager)
+    elif stage == "at_panel":
         return plan
     if stage == "returned":
         category, reasons = rng.choice(RETURNS)
-        services.support_plan_decide(plan=plan, actor=manager, expected_version=v(plan), outcome="return",
-                                     return_category=category, reasons=reasons)  # fmt: skip
+        services.support_plan_decide(plan=plan, actor=decider, expected_version=v(plan), outcome="return",
+                                     return_category=category, reasons=reasons, meeting=held)  # fmt: skip
         return plan
-    services.support_plan_decide(plan=plan, actor=manager, expected_version=v(plan), outcome="approve",
+    services.support_plan_decide(plan=plan, actor=decider, expected_version=v(plan), outcome="approve",
                                  reasons="The plan meets the eligible needs and the person's outcomes, "
-                                 "at a cost that reflects the support they chose.")  # fmt: skip
+                                 "at a cost that reflects the support they chose.", meeting=held)  # fmt: skip
     plan.refresh_from_db()
     if plan.status == SupportPlan.Status.APPROVED:
         _arrange(plan, broker, rng)
