@@ -113,9 +113,10 @@ class CaseNoteFactory(DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
 
 
-def portal_self_assessment_with_record(*, worker, email: str = "priya@example.com"):
-    """A member of the public asks for support online for themselves; a worker creates their record from the
-    request. Returns (portal account, assessment)."""
+def portal_self_assessment_with_record(*, worker, email: str = "priya@example.com", family_member: str = ""):
+    """A member of the public asks for support online for themselves (or, with `family_member`, a daughter of that
+    name asks for her mother); a worker creates the record from the request. Returns (portal account,
+    assessment)."""
     import datetime
 
     from django.utils import timezone
@@ -126,10 +127,10 @@ def portal_self_assessment_with_record(*, worker, email: str = "priya@example.co
     account = UserFactory(role="", username=email, email=email, email_verified_at=timezone.now())
     assessment = portal_services.portal_support_request(
         user=account,
-        for_self=True,
-        requester="self",
-        requester_name="",
-        relationship="",
+        for_self=not family_member,
+        requester="family" if family_member else "self",
+        requester_name=family_member,
+        relationship="Daughter" if family_member else "",
         first_name="Priya",
         last_name="Shah",
         date_of_birth=datetime.date(1950, 3, 4),

@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 S = SupportPlan.Status
 
 
-def signed_off_portal_assessment(worker, email="priya@example.com"):
-    """Priya asks online, answers her self-assessment, and a worker signs it off as eligible."""
-    account, assessment = portal_self_assessment_with_record(worker=worker, email=email)
+def signed_off_portal_assessment(worker, email="priya@example.com", family_member=""):
+    """Priya (or her daughter for her) asks online, answers the self-assessment, and a worker signs it off as
+    eligible."""
+    account, assessment = portal_self_assessment_with_record(worker=worker, email=email, family_member=family_member)
     assessment = assessment_services.assessment_save_answers(
         assessment=assessment,
         actor=account,
