@@ -1,7 +1,7 @@
 """Support planning from end to end in a real browser (issue 5), with axe-core on every page visited.
 
-Priya's daughter drafts her mother's support plan in the portal and sends it to the worker; the worker records the direct
-payment conditions, explains the cost and sends it for approval; the funding panel returns it for missing
+Priya's daughter drafts her mother's support plan in the portal and sends it to the worker; the worker records the
+direct payment conditions, explains the cost and sends it for approval; the funding panel returns it for missing
 information; the worker fixes the contingency plan and sends it again; the panel approves it, which sets the
 personal budget; then a broker arranges the personal assistant: one whose DBS check has lapsed is refused, one
 with every check current is taken on."""
