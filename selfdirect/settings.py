@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "selfdirect.money",
     "selfdirect.market",
     "selfdirect.planning",
+    "selfdirect.safeguarding",
+    "selfdirect.reviews",
     "selfdirect.directory",
     "selfdirect.portal",
 ]

@@ -40,5 +40,7 @@ urlpatterns = [
     path("", include("selfdirect.money.urls_budget")),
     path("", include("selfdirect.market.urls")),
     path("", include("selfdirect.planning.urls")),
+    path("", include("selfdirect.safeguarding.urls")),
+    path("", include("selfdirect.reviews.urls")),
     path("admin/", admin.site.urls),
 ]

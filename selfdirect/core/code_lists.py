@@ -25,6 +25,9 @@ LISTS = {
     "SERVICE_COMPONENTS": "Service Component",
     "DELIVERY_MECHANISMS": "Delivery Mechanism",
     "COST_FREQUENCIES": "Cost Frequency (Unit Type)",
+    "REVIEW_REASONS": "Review Reason",
+    "REVIEW_METHODS": "Method of Review",
+    "REVIEW_OUTCOMES_ACHIEVED": "Review Outcomes Achieved",
 }
 
 

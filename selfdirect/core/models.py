@@ -141,6 +141,16 @@ class CouncilSettings(models.Model):
         "Years after which a DBS certificate must be renewed (unless on the Update Service)", default=3
     )
     check_alert_days = models.PositiveSmallIntegerField("Days' warning before a check lapses", default=42)
+    safeguarding_triage_days = models.PositiveSmallIntegerField(
+        "Days to triage a safeguarding concern against the s42 criteria", default=2
+    )
+    safeguarding_enquiry_days = models.PositiveSmallIntegerField("Days to complete a safeguarding enquiry", default=28)
+    unplanned_review_days = models.PositiveSmallIntegerField(
+        "Days within which an unplanned review follows a failed arrangement", default=5
+    )
+    break_glass_minutes = models.PositiveSmallIntegerField(
+        "Minutes a break-glass opening of a restricted record lasts", default=60
+    )
     updated_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -39,6 +39,11 @@ class Action(models.TextChoices):
     PA_CHECKS = "pa.checks", "Record personal assistants and their checks"
     ARRANGE = "arrangement.make", "Put plan lines in place with providers and personal assistants"
     SETTINGS_MANAGE = "settings.manage", "Change the council's settings"
+    SAFEGUARDING_RAISE = "safeguarding.raise", "Raise a safeguarding concern about a person"
+    SAFEGUARDING_TRIAGE = "safeguarding.triage", "Triage safeguarding concerns and review break-glass openings"
+    SAFEGUARDING_ENQUIRE = "safeguarding.enquire", "Lead safeguarding enquiries"
+    REVIEW_WORK = "review.work", "Carry out reviews and record failed arrangements"
+    REVIEW_OVERDUE = "review.overdue", "See reviews due and overdue by team and worker"
 
 
 _PRACTICE = {
@@ -52,9 +57,11 @@ _PRACTICE = {
     Action.PLAN_WRITE,
     Action.MARKET_VIEW,
     Action.ARRANGE,
+    Action.SAFEGUARDING_RAISE,
+    Action.REVIEW_WORK,
 }
 # Qualified practitioners decide eligibility; assessors prepare assessments for them.
-_QUALIFIED = _PRACTICE | {Action.ASSESSMENT_SIGN_OFF}
+_QUALIFIED = _PRACTICE | {Action.ASSESSMENT_SIGN_OFF, Action.SAFEGUARDING_ENQUIRE}
 
 MATRIX: dict[str, frozenset[str]] = {
     Role.SOCIAL_WORKER: frozenset(_QUALIFIED),
@@ -69,6 +76,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Action.MARKET_VIEW,
             Action.PA_CHECKS,
             Action.ARRANGE,
+            Action.SAFEGUARDING_RAISE,
         }
     ),
     Role.TEAM_MANAGER: frozenset(
@@ -85,16 +93,29 @@ MATRIX: dict[str, frozenset[str]] = {
             Action.PANEL_MANAGE,
             Action.PLAN_REPORTS,
             Action.PA_CHECKS,
+            Action.REVIEW_OVERDUE,
         }
     ),
-    Role.PANEL_MEMBER: frozenset({Action.PERSON_VIEW, Action.PANEL_DECIDE, Action.PANEL_MANAGE, Action.MARKET_VIEW}),
-    Role.FINANCE_OFFICER: frozenset(
-        {Action.PERSON_VIEW, Action.NOTE_ADD, Action.FINANCE_ASSESS, Action.FINANCE_FIGURES, Action.MARKET_VIEW}
+    Role.PANEL_MEMBER: frozenset(
+        {Action.PERSON_VIEW, Action.PANEL_DECIDE, Action.PANEL_MANAGE, Action.MARKET_VIEW, Action.SAFEGUARDING_RAISE}
     ),
-    Role.SAFEGUARDING_LEAD: frozenset(_PRACTICE | {Action.AUDIT_PERSON}),
+    Role.FINANCE_OFFICER: frozenset(
+        {
+            Action.PERSON_VIEW,
+            Action.NOTE_ADD,
+            Action.FINANCE_ASSESS,
+            Action.FINANCE_FIGURES,
+            Action.MARKET_VIEW,
+            Action.SAFEGUARDING_RAISE,
+        }
+    ),
+    Role.SAFEGUARDING_LEAD: frozenset(
+        _PRACTICE
+        | {Action.AUDIT_PERSON, Action.SAFEGUARDING_TRIAGE, Action.SAFEGUARDING_ENQUIRE, Action.REVIEW_OVERDUE}
+    ),
     # Commissioners and analysts work with providers and aggregates, not individual records.
     Role.COMMISSIONER: frozenset({Action.MARKET_VIEW, Action.MARKET_MANAGE, Action.PA_CHECKS}),
-    Role.PERFORMANCE_ANALYST: frozenset({Action.CASELOAD_TEAMS, Action.PLAN_REPORTS}),
+    Role.PERFORMANCE_ANALYST: frozenset({Action.CASELOAD_TEAMS, Action.PLAN_REPORTS, Action.REVIEW_OVERDUE}),
     Role.ADMINISTRATOR: frozenset(
         {Action.STAFF_MANAGE, Action.AUDIT_ALL, Action.FINANCE_FIGURES, Action.SETTINGS_MANAGE}
     ),

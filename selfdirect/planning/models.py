@@ -94,6 +94,8 @@ class SupportPlan(models.Model):
     weekly_individual_service_fund = models.DecimalField(**MONEY, default=0)
     approval_route = models.CharField(max_length=10, blank=True, help_text="manager or panel")
     start_date = models.DateField(null=True, blank=True, help_text="When the support is planned to start")
+    # Complex or high-risk plans are reviewed more often than yearly (reviews rules).
+    high_risk = models.BooleanField("Complex or high-risk: review more often", default=False)
     personal_budget = models.ForeignKey(
         "money.PersonalBudget", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -269,3 +269,27 @@ UNCONFIRMED_LISTS.update(
         "are not confirmed.",
     }
 )
+
+# Review Reason (SALT LTS002 and the NHSE DQ code). Confirmed for R1.
+REVIEW_PLANNED = "Planned"
+REVIEW_REASONS = [
+    REVIEW_PLANNED,
+    "Unplanned - Hospital (Planned and unplanned episodes)",
+    "Unplanned - Carer related",
+    "Unplanned - Safeguarding concern",
+    "Unplanned - Other Reason",
+    "Unplanned - Provider Failure",
+    "Unplanned - Change in Commissioning arrangements",
+]
+# Method of Review. UNCONFIRMED: only the first two are seen in the reference; the rest mirror the assessment list.
+REVIEW_METHODS = ["Service User Only", "Service User and Carer", "Face to Face", "Telephone", "Video Call"]
+# Review Outcomes Achieved. UNCONFIRMED: the reference has no values; these are placeholders to confirm.
+REVIEW_OUTCOMES_ACHIEVED = ["Fully achieved", "Partially achieved", "Not achieved", "Not known"]
+
+UNCONFIRMED_LISTS.update(
+    {
+        "REVIEW_METHODS": "Only 'Service User Only' and 'Service User and Carer' are seen in the reference.",
+        "REVIEW_OUTCOMES_ACHIEVED": "The reference gives no values: these are placeholders an administrator must "
+        "check against the current CLD specification.",
+    }
+)

@@ -114,6 +114,8 @@ def test_unconfirmed_lists_are_flagged():
         "ASSESSMENT_TYPES",
         "ASSESSMENT_METHODS",
         "COST_FREQUENCIES",
+        "REVIEW_METHODS",
+        "REVIEW_OUTCOMES_ACHIEVED",
     }
     assert all(isinstance(getattr(cld, name), list) for name in cld.UNCONFIRMED_LISTS)
 
