@@ -235,6 +235,8 @@ class PersonEvent(models.Model):
         CAPACITY = "capacity", "Mental capacity"
         PLAN = "plan", "Support plan"
         ARRANGEMENT = "arrangement", "Support arranged"
+        REVIEW = "review", "Review"
+        SAFEGUARDING = "safeguarding", "Safeguarding"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(max_length=40, choices=Type.choices)

@@ -839,6 +839,9 @@ def _make_budget(plan: SupportPlan, *, actor, request) -> None:
     plan.status = S.APPROVED
     _saved(plan)
     _clock_move(plan, status=plan.status, party=None)
+    from selfdirect.reviews.services import reviews_schedule_for_plan  # reviews depend on plans, not the reverse
+
+    reviews_schedule_for_plan(plan=plan, actor=actor, request=request)
 
 
 @transaction.atomic

@@ -48,6 +48,15 @@ class Review(models.Model):
         related_name="+",
         help_text="A reassessment showing changed needs: required before a review reduces the budget",
     )
+    new_weekly_total = models.DecimalField(
+        "Weekly cost agreed at the review",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Blank when the review did not change the cost of the plan",
+    )
+    cancelled_reason = models.CharField(max_length=300, blank=True)
     started_on = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
     completed_by = models.ForeignKey(

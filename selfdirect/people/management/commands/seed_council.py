@@ -12,6 +12,7 @@ from selfdirect.market.seeding import reset_market, seed_market
 from selfdirect.money.seeding import reset_money, seed_money
 from selfdirect.people.seeding import AlreadySeeded, SeedError, demo_logins_text, seed_council
 from selfdirect.planning.seeding import reset_planning, seed_plans
+from selfdirect.reviews.seeding import reset_reviews, seed_reviews
 from selfdirect.planning.seeding_panel import seed_planning_organisations_and_panels, seed_planning_referrals
 
 WHERE_TO_LOOK = f"""
@@ -72,6 +73,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if reset:
+                    reset_reviews()  # reviews refer to plans and people
                     reset_planning()  # plans refer to budgets, assessments and people
                     reset_market()  # PA checks refer to the demo staff
                     reset_money()  # budgets and financial assessments refer to assessments and people
@@ -90,6 +92,7 @@ class Command(BaseCommand):
                     planning = seed_market(seed=seed) | seed_planning_organisations_and_panels(seed=seed)
                     planning |= seed_plans(seed=seed)
                     planning |= seed_planning_referrals(seed=seed)
+                    planning |= seed_reviews(seed=seed)
         except AlreadySeeded as exc:
             # Not an error: `make demo` can be run again safely.
             self.stdout.write(exc.message)
