@@ -34,6 +34,8 @@ COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Northmoor Borough Council")
 COUNCIL_LA_CODE = os.environ.get("COUNCIL_LA_CODE", "X99")
 # Shown wherever someone says a person is at immediate risk.
 COUNCIL_EMERGENCY_PHONE = os.environ.get("COUNCIL_EMERGENCY_PHONE", "01632 960 999")
+# Where failed arrangements are reported when a person has no allocated worker or team manager.
+COUNCIL_DUTY_EMAIL = os.environ.get("COUNCIL_DUTY_EMAIL", "duty@example.org")
 PRODUCT_NAME = "selfdirect"
 
 INSTALLED_APPS = [

@@ -42,5 +42,6 @@ urlpatterns = [
     path("", include("selfdirect.planning.urls")),
     path("", include("selfdirect.safeguarding.urls")),
     path("", include("selfdirect.reviews.urls")),
+    path("", include("selfdirect.reviews.urls_tasks")),
     path("admin/", admin.site.urls),
 ]

@@ -237,3 +237,8 @@ class Arrangement(models.Model):
     def __str__(self):
         who = self.provider or self.pa or "unpaid support"
         return f"{self.service_component} with {who} from {self.start_date}"
+
+    @property
+    def is_emergency_cover(self) -> bool:
+        """Short-term cover after a failed arrangement: it stands in for the line, it does not occupy it."""
+        return self.service_type.startswith("Short Term Support")

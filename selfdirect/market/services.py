@@ -596,7 +596,12 @@ def arrangement_make(
         raise DomainError("Choose who will provide this support", field="choice")
     if start_date is None:
         raise DomainError("Enter the date the support starts", field="start_date")
-    current = line.arrangements.filter(status=Arrangement.Status.ACTIVE).select_related("provider", "pa").first()
+    current = (
+        line.arrangements.filter(status=Arrangement.Status.ACTIVE)
+        .exclude(service_type__startswith="Short Term Support")  # emergency cover stands in until this is arranged
+        .select_related("provider", "pa")
+        .first()
+    )
     if current is not None:
         raise DomainError(
             f"This line is already in place with {current.provider or current.pa} from "

@@ -334,7 +334,7 @@ def line_arrange(request, plan_pk, line_pk):
     today = timezone.localdate()
     settings = CouncilSettings.current()
     existing = list(selectors.arrangements_for_line(line=line))
-    active = next((a for a in existing if a.status == "active"), None)
+    active = next((a for a in existing if a.status == "active" and not a.is_emergency_cover), None)
     arrangeable = plan.status == plan.Status.APPROVED and line.management != plan_costs.NOT_PAID and not active
     matches = selectors.matches_for_line(line=line, on=today)
     others = selectors.other_candidates(line=line, matches=matches)

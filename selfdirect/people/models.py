@@ -236,6 +236,7 @@ class PersonEvent(models.Model):
         PLAN = "plan", "Support plan"
         ARRANGEMENT = "arrangement", "Support arranged"
         REVIEW = "review", "Review"
+        FAILED_ARRANGEMENT = "failed_arrangement", "Failed arrangement"
         SAFEGUARDING = "safeguarding", "Safeguarding"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="events")

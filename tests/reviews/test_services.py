@@ -199,7 +199,9 @@ def test_booking_an_unplanned_review_twice_returns_the_one_already_booked(mary, 
     assert Review.objects.filter(kind=K.UNPLANNED).count() == 1
     task = open_task(first)
     assert task.due_on == soon and "Safeguarding concern" in task.title
-    assert PersonEvent.objects.filter(person=mary, type=PersonEvent.Type.REVIEW, title="Unplanned review booked").exists()
+    assert PersonEvent.objects.filter(
+        person=mary, type=PersonEvent.Type.REVIEW, title="Unplanned review booked"
+    ).exists()
 
 
 def test_no_review_is_booked_for_someone_who_has_died(worker):

@@ -12,8 +12,9 @@ from selfdirect.market.seeding import reset_market, seed_market
 from selfdirect.money.seeding import reset_money, seed_money
 from selfdirect.people.seeding import AlreadySeeded, SeedError, demo_logins_text, seed_council
 from selfdirect.planning.seeding import reset_planning, seed_plans
-from selfdirect.reviews.seeding import reset_reviews, seed_reviews
 from selfdirect.planning.seeding_panel import seed_planning_organisations_and_panels, seed_planning_referrals
+from selfdirect.reviews.seeding import reset_reviews, seed_reviews
+from selfdirect.reviews.seeding_failures import reset_failed_arrangements, seed_failed_arrangements
 
 WHERE_TO_LOOK = f"""
 Where to look (http://127.0.0.1:8000):
@@ -30,6 +31,8 @@ Where to look (http://127.0.0.1:8000):
                  plan's "Arrange" links to put support in place
   commissioner   Providers (CQC registration and ratings, rates from a date), Support-planning organisations
                  (capacity and waiting times), Checks lapsing
+  social.worker  Tasks: one list of what is due; Reviews on a person; a failed arrangement with emergency cover
+  manager        Reviews due: overdue reviews by team and worker, people never reviewed
   admin          /settings/: the council's own choices (manager's limit, panel quorum, PA checks policy)
   {PORTAL_DEMO_EMAIL}  the public portal (/portal/): a daughter half-way through her mother's self-assessment
   anyone         /eligibility-checker/ and /information/ need no sign-in
@@ -73,6 +76,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if reset:
+                    reset_failed_arrangements()
                     reset_reviews()  # reviews refer to plans and people
                     reset_planning()  # plans refer to budgets, assessments and people
                     reset_market()  # PA checks refer to the demo staff
@@ -93,6 +97,7 @@ class Command(BaseCommand):
                     planning |= seed_plans(seed=seed)
                     planning |= seed_planning_referrals(seed=seed)
                     planning |= seed_reviews(seed=seed)
+                    planning |= seed_failed_arrangements(seed=seed)
         except AlreadySeeded as exc:
             # Not an error: `make demo` can be run again safely.
             self.stdout.write(exc.message)
