@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "selfdirect.planning",
     "selfdirect.safeguarding",
     "selfdirect.reviews",
+    "selfdirect.payments",
     "selfdirect.directory",
     "selfdirect.portal",
 ]

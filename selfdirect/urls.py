@@ -43,5 +43,6 @@ urlpatterns = [
     path("", include("selfdirect.safeguarding.urls")),
     path("", include("selfdirect.reviews.urls")),
     path("", include("selfdirect.reviews.urls_tasks")),
+    path("", include("selfdirect.payments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -148,6 +148,12 @@ class CouncilSettings(models.Model):
     unplanned_review_days = models.PositiveSmallIntegerField(
         "Days within which an unplanned review follows a failed arrangement", default=5
     )
+    dp_surplus_weeks = models.PositiveSmallIntegerField(
+        "Weeks of budget a direct-payment balance may hold before a recoupment is proposed", default=8
+    )
+    dp_no_wages_weeks = models.PositiveSmallIntegerField(
+        "Weeks without PA wages (where the plan has a PA) before a check-in", default=4
+    )
     break_glass_minutes = models.PositiveSmallIntegerField(
         "Minutes a break-glass opening of a restricted record lasts", default=60
     )

@@ -44,6 +44,7 @@ class Action(models.TextChoices):
     SAFEGUARDING_ENQUIRE = "safeguarding.enquire", "Lead safeguarding enquiries"
     REVIEW_WORK = "review.work", "Carry out reviews and record failed arrangements"
     REVIEW_OVERDUE = "review.overdue", "See reviews due and overdue by team and worker"
+    PAYMENTS_MANAGE = "payments.manage", "Set up direct payments, run payments, import statements and invoices"
 
 
 _PRACTICE = {
@@ -107,6 +108,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Action.FINANCE_FIGURES,
             Action.MARKET_VIEW,
             Action.SAFEGUARDING_RAISE,
+            Action.PAYMENTS_MANAGE,
         }
     ),
     Role.SAFEGUARDING_LEAD: frozenset(
