@@ -7,6 +7,7 @@ import re
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from selfdirect.core.audit import audit_record
 from selfdirect.core.models import AuditEvent
@@ -27,10 +28,43 @@ def can_see_restricted(*, user, person: Person) -> bool:
     return user.role == Role.SAFEGUARDING_LEAD or person.allocated_worker_id == user.pk
 
 
+def _leads_safeguarding_enquiry(*, user, person: Person) -> bool:
+    from selfdirect.safeguarding.models import SafeguardingEnquiry
+
+    return SafeguardingEnquiry.objects.filter(person=person, lead_id=user.pk).exists()
+
+
+def active_break_glass(*, user, person: Person):
+    """The user's unexpired break-glass opening of this person's record, or None."""
+    from selfdirect.safeguarding.models import BreakGlass
+
+    return (
+        BreakGlass.objects.filter(user_id=user.pk, person=person, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
+
+
 def person_get_for_user(*, user, pk) -> Person:
+    """The person's record if the user may open it. A restricted record opens to safeguarding leads, the allocated
+    worker, the lead of a safeguarding enquiry about the person, and anyone who has broken the glass (given a
+    reason) until that expires: each such read is logged as a break-glass view. Anyone else gets RestrictedRecord;
+    the refused person's id is left on `user.restricted_person_pk` so the 403 page can offer to break the glass."""
     require(user, Action.PERSON_VIEW)
     person = get_object_or_404(Person.objects.select_related("allocated_team", "allocated_worker"), pk=pk)
     if person.is_restricted and not can_see_restricted(user=user, person=person):
+        if _leads_safeguarding_enquiry(user=user, person=person):
+            return person
+        glass = active_break_glass(user=user, person=person)
+        if glass is not None:
+            audit_record(
+                actor=user,
+                action=AuditEvent.Action.VIEW,
+                obj=person,
+                person_id=person.pk,
+                summary=f"Break-glass view (until {timezone.localtime(glass.expires_at):%H:%M}): {glass.reason}",
+            )
+            return person
         audit_record(
             actor=user,
             action=AuditEvent.Action.DENIED,
@@ -38,6 +72,7 @@ def person_get_for_user(*, user, pk) -> Person:
             person_id=person.pk,
             summary="Tried to open a restricted record",
         )
+        user.restricted_person_pk = person.pk
         raise RestrictedRecord("This record is restricted. Ask the safeguarding lead or the allocated worker.")
     return person
 

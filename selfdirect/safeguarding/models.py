@@ -105,6 +105,19 @@ class SafeguardingConcern(models.Model):
     def alleges_financial_abuse(self) -> bool:
         return AbuseType.FINANCIAL in self.abuse_types
 
+    @property
+    def reference(self) -> str:
+        """The reference given to whoever raised it (the public form's thank-you page shows only this)."""
+        return f"SG{self.pk:06d}" if self.pk else ""
+
+    @property
+    def is_triage_overdue(self) -> bool:
+        return self.status == self.Status.NEW and self.triage_due_at < timezone.now()
+
+    def abuse_type_labels(self) -> list[str]:
+        labels = dict(AbuseType.choices)
+        return [labels.get(value, value) for value in self.abuse_types]
+
 
 class SafeguardingEnquiry(models.Model):
     """An s42 (or other) enquiry, with the person's own desired outcomes asked at the start and whether they were
@@ -157,6 +170,14 @@ class SafeguardingEnquiry(models.Model):
     def get_absolute_url(self):
         return reverse("safeguarding_enquiry", args=[self.pk])
 
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.closed_at is None and self.due_at < timezone.now()
+
 
 class EnquiryAction(models.Model):
     enquiry = models.ForeignKey(SafeguardingEnquiry, on_delete=models.CASCADE, related_name="actions")
@@ -170,6 +191,10 @@ class EnquiryAction(models.Model):
 
     def __str__(self):
         return self.action
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.done_on is None and self.due_on < timezone.localdate()
 
 
 class BreakGlass(models.Model):
@@ -193,3 +218,7 @@ class BreakGlass(models.Model):
 
     def __str__(self):
         return f"{self.user} opened {self.person_id} at {self.opened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

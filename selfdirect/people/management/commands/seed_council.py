@@ -15,6 +15,7 @@ from selfdirect.planning.seeding import reset_planning, seed_plans
 from selfdirect.planning.seeding_panel import seed_planning_organisations_and_panels, seed_planning_referrals
 from selfdirect.reviews.seeding import reset_reviews, seed_reviews
 from selfdirect.reviews.seeding_failures import reset_failed_arrangements, seed_failed_arrangements
+from selfdirect.safeguarding.seeding import reset_safeguarding, seed_safeguarding
 
 WHERE_TO_LOOK = f"""
 Where to look (http://127.0.0.1:8000):
@@ -24,7 +25,9 @@ Where to look (http://127.0.0.1:8000):
                  Teams: each team's caseload; a person's "Who has looked at this record"
   finance        a person's Money: financial assessment and letter, personal budget statement; Charging figures
   analyst        Home: are indicative budgets fair to every group? (the RAS equity page)
-  safeguarding   restricted records (red tag in search)
+  safeguarding   restricted records (red tag in search); Safeguarding: concerns to triage (two overdue),
+                 enquiries with the person's desired outcomes, the break-glass report
+  anyone         /raise-a-concern/: the public safeguarding form (no sign-in)
   manager        Plans to decide: plans within budget waiting for a manager; Funding panel: the next meeting's
                  agenda; Where the time went: time on plans by team, month and who held them
   broker         Providers and Personal assistants (checks lapsing; Dana Lapsed's DBS has lapsed); an approved
@@ -76,6 +79,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if reset:
+                    reset_safeguarding()
                     reset_failed_arrangements()
                     reset_reviews()  # reviews refer to plans and people
                     reset_planning()  # plans refer to budgets, assessments and people
@@ -98,6 +102,7 @@ class Command(BaseCommand):
                     planning |= seed_planning_referrals(seed=seed)
                     planning |= seed_reviews(seed=seed)
                     planning |= seed_failed_arrangements(seed=seed)
+                    planning |= seed_safeguarding(seed=seed)
         except AlreadySeeded as exc:
             # Not an error: `make demo` can be run again safely.
             self.stdout.write(exc.message)
