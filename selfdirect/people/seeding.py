@@ -917,14 +917,21 @@ def _seed_users():
 
 def _dependants(model) -> set:
     """`model` and every model (including many-to-many tables) whose rows refer to it, directly or not."""
+    from django.apps import apps
+
+    # Every concrete foreign key, hidden reverse relations (related_name="+") included.
+    referrers: dict = {}
+    for candidate in apps.get_models(include_auto_created=True):
+        for field in candidate._meta.concrete_fields:
+            if field.is_relation and field.related_model is not None:
+                referrers.setdefault(field.related_model, set()).add(candidate)
     seen, todo = set(), [model]
     while todo:
         current = todo.pop()
         if current in seen:
             continue
         seen.add(current)
-        todo += [rel.through if rel.many_to_many else rel.related_model for rel in current._meta.related_objects]
-        todo += [f.remote_field.through for f in current._meta.many_to_many]
+        todo += list(referrers.get(current, ()))
     return seen
 
 

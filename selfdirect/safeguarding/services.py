@@ -303,7 +303,7 @@ def concern_triage(
     """Record the three s42(1) criteria and the decision, with reasons. A section 42 enquiry only when all three
     are met; an enquiry (s42 or other) opens at once, led by `lead`, starting from the person's desired outcomes.
     Closes the triage task; no further action closes the concern."""
-    concern = Concern.objects.select_for_update().select_related("person").get(pk=concern.pk)
+    concern = Concern.objects.select_for_update(of=("self",)).select_related("person").get(pk=concern.pk)
     if concern.status != Concern.Status.NEW:
         raise DomainError("This concern has already been triaged")
     criteria = {
@@ -429,7 +429,9 @@ def enquiry_open(
 
 
 def _open_enquiry(enquiry: Enquiry) -> Enquiry:
-    enquiry = Enquiry.objects.select_for_update().select_related("concern", "person", "lead").get(pk=enquiry.pk)
+    enquiry = (
+        Enquiry.objects.select_for_update(of=("self",)).select_related("concern", "person", "lead").get(pk=enquiry.pk)
+    )
     if enquiry.closed_at is not None:
         raise DomainError("This enquiry is closed: it can no longer be changed")
     return enquiry
@@ -635,7 +637,7 @@ def break_glass_open(*, user, person: Person, reason: str, request=None) -> Brea
 def break_glass_review(*, glass: BreakGlass, actor, note: str, request=None) -> BreakGlass:
     """A safeguarding lead marks a break-glass opening reviewed, with a note (for example: justified, or raised
     with the worker's manager)."""
-    glass = BreakGlass.objects.select_for_update().select_related("user").get(pk=glass.pk)
+    glass = BreakGlass.objects.select_for_update(of=("self",)).select_related("user").get(pk=glass.pk)
     if glass.reviewed_at is not None:
         raise DomainError("This opening has already been reviewed")
     if glass.user_id == getattr(actor, "pk", None):
