@@ -69,6 +69,7 @@ _REFERENCE_DATA_MIGRATIONS = [
     "selfdirect.assessments.migrations.0005_question_bank_v2",
     "selfdirect.money.migrations.0002_charging_figures",
     "selfdirect.money.migrations.0003_default_ras_table",
+    "selfdirect.payments.migrations.0006_statement_formats_and_rules",
 ]
 
 

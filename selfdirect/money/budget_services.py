@@ -185,6 +185,9 @@ def personal_budget_set(
         title=f"Personal budget: {pounds(total)} a week",
         detail=_describe(budget),
     )
+    from selfdirect.payments.services import dp_budget_changed  # payments depend on budgets, not the reverse
+
+    dp_budget_changed(person=person, budget=budget, actor=actor, request=request)
     return budget
 
 

@@ -97,6 +97,13 @@ class DirectPaymentAgreement(models.Model):
     def get_absolute_url(self):
         return reverse("dp_agreement", args=[self.pk])
 
+    @property
+    def holder_name(self) -> str:
+        """Who the payments go to: the person, or their nominee or authorised person."""
+        if self.holder != self.Holder.PERSON and self.holder_contact is not None:
+            return self.holder_contact.name
+        return self.person.full_name
+
 
 class OneOffPayment(models.Model):
     class Kind(models.TextChoices):
@@ -163,13 +170,29 @@ class ScheduledPayment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     run = models.ForeignKey(PaymentRun, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
     note = models.CharField(max_length=200, blank=True)
+    one_off = models.OneToOneField(
+        OneOffPayment, null=True, blank=True, on_delete=models.PROTECT, related_name="scheduled_payment"
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["status", "due_on"])]
+        constraints = [
+            # Scheduling again (dp_schedule_extend, a budget change) never pays a period twice.
+            models.UniqueConstraint(
+                fields=["agreement", "period_start"],
+                condition=models.Q(kind="regular") & ~models.Q(status="cancelled"),
+                name="one_live_regular_payment_per_period",
+            )
+        ]
 
     def __str__(self):
         return f"£{self.amount} due {self.due_on}"
+
+    @property
+    def reference(self) -> str:
+        """The payment reference the finance system and the holder's bank statement show."""
+        return f"DP{self.agreement_id:06d}-{self.pk:07d}"
 
 
 class LedgerAccount(models.Model):
@@ -200,7 +223,10 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionDenied("Ledger records are never deleted: post a reversal instead.")
 
-    _raw_delete = delete
+    def _raw_delete(self, using=None):
+        # Django's deletion collector calls this with `using`; refused the same way (demo resets go through
+        # payments.seeding._demo_reset_delete).
+        raise PermissionDenied("Ledger records are never deleted: post a reversal instead.")
 
 
 class LedgerTransaction(models.Model):
@@ -296,7 +322,15 @@ class StatementImport(models.Model):
     rows_read = models.PositiveIntegerField(default=0)
     rows_added = models.PositiveIntegerField(default=0)
     rows_already_held = models.PositiveIntegerField(default=0)
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rows_skipped = models.PositiveIntegerField(default=0, help_text="Lines with no money in or out (nothing to record)")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Blank when imported by the statement_import command without --user",
+    )
     imported_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -339,12 +373,14 @@ class StatementLine(models.Model):
     payee = models.CharField(max_length=200, blank=True)
     amount = models.DecimalField(**MONEY, help_text="Positive: money in; negative: money out")
     mcc = models.CharField(max_length=4, blank=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="The statement's transaction ID, if it has one")
     fingerprint = models.CharField(max_length=64, help_text="Identifies the same line in another file")
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
     rule = models.ForeignKey(ClassificationRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     reclassified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    reclassified_at = models.DateTimeField(null=True, blank=True)
     ledger_transaction = models.OneToOneField(
         LedgerTransaction, null=True, blank=True, on_delete=models.PROTECT, related_name="statement_line"
     )
@@ -354,6 +390,7 @@ class StatementLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agreement", "fingerprint"], name="statement_line_once_per_account")
         ]
+        indexes = [models.Index(fields=["agreement", "category", "occurred_on"], name="statement_line_monitoring")]
 
     def __str__(self):
         return f"{self.occurred_on} {self.description} {self.amount}"
@@ -385,6 +422,14 @@ class MonitoringFinding(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    recoupment = models.OneToOneField(
+        LedgerTransaction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="finding",
+        help_text="The recoupment agreed with the person, if one was",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -415,12 +460,31 @@ class Commitment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # From the plan line: the most one visit or session is expected to bill (blank: no limit), the rate's note
+    # (for example "night waking") and the rate agreed in the plan, used only on days no market rate is in force.
+    units_each_time = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True, help_text="Units expected each time (blank: no limit)"
+    )
+    rate_note = models.CharField(max_length=200, blank=True)
+    agreed_rate = models.DecimalField(**MONEY, null=True, blank=True)
+    arrangement = models.ForeignKey(
+        "market.Arrangement", null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
+    )
+    end_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-start_date", "-id"]
+        indexes = [models.Index(fields=["provider", "person", "start_date"])]
 
     def __str__(self):
         return f"Commitment {self.pk}: {self.service_component} with {self.provider}"
+
+    def get_absolute_url(self):
+        return reverse("commitment_detail", args=[self.pk])
+
+    def covers(self, day) -> bool:
+        """Whether the service order is for `day` (an ended order still covers the days before it ended)."""
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
 
 class ProviderInvoice(models.Model):
@@ -438,9 +502,13 @@ class ProviderInvoice(models.Model):
     class Meta:
         ordering = ["-imported_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["provider", "reference"], name="invoice_once_per_provider")]
+        indexes = [models.Index(fields=["provider", "sha256"])]
 
     def __str__(self):
         return f"Invoice {self.reference} from {self.provider}"
+
+    def get_absolute_url(self):
+        return reverse("invoice_detail", args=[self.pk])
 
 
 class InvoiceLine(models.Model):
@@ -448,6 +516,11 @@ class InvoiceLine(models.Model):
         MATCHED = "matched", "As planned"
         VARIANCE = "variance", "Differs from the plan"
         UNMATCHED = "unmatched", "No commitment for this"
+
+    class Resolution(models.TextChoices):
+        PAY_CLAIMED = "pay_claimed", "Accepted: pay what was billed"
+        PAY_EXPECTED = "pay_expected", "Pay the expected amount only"
+        QUERIED = "queried", "Queried with the provider: not paid yet"
 
     invoice = models.ForeignKey(ProviderInvoice, on_delete=models.CASCADE, related_name="lines")
     line_number = models.PositiveIntegerField()
@@ -459,9 +532,20 @@ class InvoiceLine(models.Model):
     amount_expected = models.DecimalField(**MONEY, default=0)
     match = models.CharField(max_length=10, choices=Match.choices)
     explanation = models.TextField(blank=True)
+    units_expected = models.DecimalField(
+        max_digits=8, decimal_places=2, default=0, help_text="The units the commitment expects for this line"
+    )
+    # A finance officer's decision on a line that differs from the plan (audited).
+    resolution = models.CharField(max_length=12, choices=Resolution.choices, blank=True)
+    resolution_note = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["invoice", "line_number"]
+        indexes = [models.Index(fields=["commitment", "service_date"])]
 
     def __str__(self):
         return f"{self.invoice} line {self.line_number}"

@@ -922,9 +922,9 @@ def _dependants(model) -> set:
     # Every concrete foreign key, hidden reverse relations (related_name="+") included.
     referrers: dict = {}
     for candidate in apps.get_models(include_auto_created=True):
-        for field in candidate._meta.concrete_fields:
-            if field.is_relation and field.related_model is not None:
-                referrers.setdefault(field.related_model, set()).add(candidate)
+        for fk in candidate._meta.concrete_fields:
+            if fk.is_relation and fk.related_model is not None:
+                referrers.setdefault(fk.related_model, set()).add(candidate)
     seen, todo = set(), [model]
     while todo:
         current = todo.pop()

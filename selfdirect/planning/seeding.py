@@ -29,7 +29,7 @@ STAGES = [
     ("with_manager", 4),
     ("at_panel", 5),
     ("returned", 3),
-    ("approved", 10),
+    ("approved", 14),
 ]
 RETURNS = [
     ("missing_information", "The contingency plan does not say who covers if the agency cannot come at weekends."),
@@ -226,7 +226,9 @@ def _seed_one(stage, assessment, rng, *, worker, manager, broker, finance, provi
             with contextlib.suppress(DomainError):  # an organisation that cannot take this person: left unreferred
                 planning_referral_make(plan=plan, organisation=organisation, actor=worker)
         return plan
-    _write(plan, worker, rng, providers, pas, dp=rng.random() < 0.45, complete=stage != "draft_staff")
+    # Approved plans lean towards direct payments so the demo has several to pay (national share: 25.5%).
+    dp = rng.random() < (0.7 if stage == "approved" else 0.45)
+    _write(plan, worker, rng, providers, pas, dp=dp, complete=stage != "draft_staff")
     if stage in ("draft_staff", "draft_family"):
         return plan
     plan = services.support_plan_submit(plan=plan, actor=worker, expected_version=v(plan))

@@ -234,6 +234,49 @@ def reviews_schedule_for_plan(*, plan: SupportPlan, actor, request=None) -> list
 
 
 @transaction.atomic
+def reviews_dp_first_payment(*, plan: SupportPlan, first_payment_on: datetime.date, actor, request=None) -> Review:
+    """Reg 7: the first direct payment review is due within 6 months of the first payment. Until a payment is made
+    it was scheduled from the plan's start; the first payment moves it (and its task), or books it if there is none
+    and none has been done."""
+    due_on = rules.first_dp_review_due(first_payment_on)
+    done = Review.objects.filter(plan=plan, kind=K.DIRECT_PAYMENT, status=Review.Status.DONE).exists()
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .filter(plan=plan, kind=K.DIRECT_PAYMENT, status=Review.Status.SCHEDULED)
+        .order_by("due_on")
+        .first()
+    )
+    if review is None:
+        if done:
+            return None
+        person = Person.objects.select_related("allocated_worker").get(pk=plan.person_id)
+        return _schedule(
+            person=person,
+            plan=plan,
+            kind=K.DIRECT_PAYMENT,
+            reason=cld.REVIEW_PLANNED,
+            due_on=due_on,
+            actor=actor,
+            request=request,
+        )
+    if review.due_on != due_on:
+        before = review.due_on
+        review.due_on = due_on
+        review.save(update_fields=["due_on"])
+        Task.objects.filter(source=task_source(review), done_at__isnull=True).update(due_on=due_on)
+        person_change_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            obj=review,
+            person=review.person,
+            summary=f"Direct payment review moved to 6 months after the first payment ({first_payment_on:%-d %B %Y})",
+            changes={"due_on": [str(before), str(due_on)]},
+            request=request,
+        )
+    return review
+
+
+@transaction.atomic
 def review_unplanned_book(
     *, person: Person, reason: str, due_on, actor, plan: SupportPlan | None = None, request=None
 ) -> Review:

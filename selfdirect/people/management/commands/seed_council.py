@@ -10,6 +10,8 @@ from django.db import transaction
 from selfdirect.assessments.seeding import PORTAL_DEMO_EMAIL, reset_assessment_pathway, seed_assessment_pathway
 from selfdirect.market.seeding import reset_market, seed_market
 from selfdirect.money.seeding import reset_money, seed_money
+from selfdirect.payments.seeding import reset_direct_payments, seed_direct_payments
+from selfdirect.payments.seeding_commitments import reset_commitments, seed_commitments
 from selfdirect.people.seeding import AlreadySeeded, SeedError, demo_logins_text, seed_council
 from selfdirect.planning.seeding import reset_planning, seed_plans
 from selfdirect.planning.seeding_panel import seed_planning_organisations_and_panels, seed_planning_referrals
@@ -36,6 +38,8 @@ Where to look (http://127.0.0.1:8000):
                  (capacity and waiting times), Checks lapsing
   social.worker  Tasks: one list of what is due; Reviews on a person; a failed arrangement with emergency cover
   manager        Reviews due: overdue reviews by team and worker, people never reviewed
+  finance        Payments: payment runs and their export file; a person's Direct payments (schedule, ledger,
+                 agreement PDF); Invoices: a provider's invoice with a mid-week rate rise to decide
   admin          /settings/: the council's own choices (manager's limit, panel quorum, PA checks policy)
   {PORTAL_DEMO_EMAIL}  the public portal (/portal/): a daughter half-way through her mother's self-assessment
   anyone         /eligibility-checker/ and /information/ need no sign-in
@@ -79,6 +83,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if reset:
+                    reset_direct_payments()  # agreements refer to plans, budgets, contacts and providers
+                    reset_commitments()
                     reset_safeguarding()
                     reset_failed_arrangements()
                     reset_reviews()  # reviews refer to plans and people
@@ -102,6 +108,7 @@ class Command(BaseCommand):
                     planning |= seed_planning_referrals(seed=seed)
                     planning |= seed_reviews(seed=seed)
                     planning |= seed_failed_arrangements(seed=seed)
+                    planning |= seed_direct_payments(seed=seed) | seed_commitments(seed=seed)
                     planning |= seed_safeguarding(seed=seed)
         except AlreadySeeded as exc:
             # Not an error: `make demo` can be run again safely.
