@@ -101,7 +101,10 @@ def has_direct_payment(person: Person) -> bool:
     """A current personal budget with a direct payment, or a direct-payment arrangement in place."""
     from selfdirect.market.models import Arrangement
     from selfdirect.money.models import PersonalBudget
+    from selfdirect.payments.models import DirectPaymentAgreement
 
+    if DirectPaymentAgreement.objects.filter(person=person).exclude(status="ended").exists():
+        return True
     if PersonalBudget.objects.filter(person=person, is_current=True, weekly_direct_payment__gt=0).exists():
         return True
     return Arrangement.objects.filter(
@@ -126,6 +129,15 @@ def _financial_abuse_check(concern: Concern) -> None:
         person=concern.person,
         role=FINANCE_ROLE,
     )
+    # The account itself carries the flag, so whoever opens it in finance sees why it needs a look.
+    from selfdirect.payments.models import DirectPaymentAgreement
+
+    for agreement in DirectPaymentAgreement.objects.filter(person=concern.person).exclude(status="ended"):
+        DirectPaymentAgreement.objects.filter(pk=agreement.pk).update(
+            finance_flag=f"Financial abuse alleged: safeguarding concern {concern.reference}"
+        )
+        audit_record(actor=None, action=AuditEvent.Action.UPDATE, obj=agreement, person_id=concern.person_id,
+                     summary=f"Account flagged for finance: safeguarding concern {concern.reference}")  # fmt: skip
 
 
 def _on_person_known(concern: Concern, *, actor, request, how: str) -> None:
