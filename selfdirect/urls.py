@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("selfdirect.reviews.urls")),
     path("", include("selfdirect.reviews.urls_tasks")),
     path("", include("selfdirect.payments.urls")),
+    path("", include("selfdirect.payments.urls_account")),
     path("", include("selfdirect.payments.urls_statements")),
     path("", include("selfdirect.payments.urls_commitments")),
     path("admin/", admin.site.urls),

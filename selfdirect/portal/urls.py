@@ -38,4 +38,5 @@ urlpatterns = [
     path("assessments/<int:pk>/section/<int:number>/autosave/", views.section_autosave, name="portal_section_autosave"),
     path("assessments/<int:pk>/check/", views.check_answers, name="portal_check"),
     path("plans/", include("selfdirect.planning.urls_portal")),
+    path("direct-payment/", include("selfdirect.payments.urls_portal")),
 ]

@@ -47,3 +47,17 @@ def test_other_abuse_leaves_the_account_alone(dp):
     )
     agreement.refresh_from_db()
     assert agreement.finance_flag == ""
+
+
+def test_finance_breaks_the_glass_to_check_the_flagged_account(dp, client_as):
+    """The concern restricts the record, so finance opens the account by breaking the glass (audited and reported
+    to the safeguarding lead), and the account page says why it is flagged."""
+    worker, plan, agreement = dp
+    services.concern_raise(
+        what_happened="Cash missing", raised_by="family", actor=worker, person=plan.person, abuse_types=["financial"]
+    )
+    finance = UserFactory(role=Role.FINANCE_OFFICER)
+    assert client_as(finance).get(f"/direct-payments/{agreement.pk}/").status_code == 403
+    services.break_glass_open(user=finance, person=plan.person, reason="Checking the account for the finance task")
+    page = client_as(finance).get(f"/direct-payments/{agreement.pk}/")
+    assert page.status_code == 200 and "Financial abuse alleged" in page.content.decode()

@@ -1,0 +1,14 @@
+"""The statement of account (finance officers)."""
+
+from django.urls import path
+
+from . import account_views
+
+urlpatterns = [
+    path("direct-payments/<int:pk>/statement/", account_views.dp_account_statement, name="dp_account_statement"),
+    path(
+        "direct-payments/<int:pk>/statement.pdf",
+        account_views.dp_account_statement_pdf,
+        name="dp_account_statement_pdf",
+    ),
+]
