@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "selfdirect.safeguarding",
     "selfdirect.reviews",
     "selfdirect.payments",
+    "selfdirect.reablement",
+    "selfdirect.reporting",
     "selfdirect.directory",
     "selfdirect.portal",
 ]

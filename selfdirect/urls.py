@@ -47,5 +47,8 @@ urlpatterns = [
     path("", include("selfdirect.payments.urls_account")),
     path("", include("selfdirect.payments.urls_statements")),
     path("", include("selfdirect.payments.urls_commitments")),
+    path("", include("selfdirect.reablement.urls")),
+    path("", include("selfdirect.reporting.urls")),
+    path("", include("selfdirect.workforce.urls")),
     path("admin/", admin.site.urls),
 ]

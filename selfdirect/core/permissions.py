@@ -45,6 +45,15 @@ class Action(models.TextChoices):
     REVIEW_WORK = "review.work", "Carry out reviews and record failed arrangements"
     REVIEW_OVERDUE = "review.overdue", "See reviews due and overdue by team and worker"
     PAYMENTS_MANAGE = "payments.manage", "Set up direct payments, run payments, import statements and invoices"
+    CLD_RETURN = "reporting.cld", "Produce, validate and download the Client Level Data return"
+    DASHBOARD_VIEW = "reporting.dashboard", "See outcome measures and management dashboards"
+    WORKFORCE_MANAGE = "workforce.manage", "Keep staff skills and training, run readiness surveys, form peer groups"
+    SHORT_TERM_WORK = "short_term.work", "Run reablement and other short-term support, and their follow-ups"
+    OTHER_FUNDING = "funding.other", "Record other public money and joint funding for a person's support"
+    DIRECTORY_MANAGE = "directory.manage", "Keep the public directory and information pages up to date"
+    API_TOKENS = "api.tokens", "Issue and revoke integration API tokens"
+    SUBJECT_ACCESS = "dpo.subject_access", "Produce everything held on a person (subject access)"
+    RETENTION_REVIEW = "dpo.retention", "Review records past their retention period before erasure"
 
 
 _PRACTICE = {
@@ -60,6 +69,8 @@ _PRACTICE = {
     Action.ARRANGE,
     Action.SAFEGUARDING_RAISE,
     Action.REVIEW_WORK,
+    Action.SHORT_TERM_WORK,
+    Action.OTHER_FUNDING,
 }
 # Qualified practitioners decide eligibility; assessors prepare assessments for them.
 _QUALIFIED = _PRACTICE | {Action.ASSESSMENT_SIGN_OFF, Action.SAFEGUARDING_ENQUIRE}
@@ -95,6 +106,9 @@ MATRIX: dict[str, frozenset[str]] = {
             Action.PLAN_REPORTS,
             Action.PA_CHECKS,
             Action.REVIEW_OVERDUE,
+            Action.CLD_RETURN,
+            Action.DASHBOARD_VIEW,
+            Action.WORKFORCE_MANAGE,
         }
     ),
     Role.PANEL_MEMBER: frozenset(
@@ -109,6 +123,7 @@ MATRIX: dict[str, frozenset[str]] = {
             Action.MARKET_VIEW,
             Action.SAFEGUARDING_RAISE,
             Action.PAYMENTS_MANAGE,
+            Action.OTHER_FUNDING,
         }
     ),
     Role.SAFEGUARDING_LEAD: frozenset(
@@ -116,11 +131,32 @@ MATRIX: dict[str, frozenset[str]] = {
         | {Action.AUDIT_PERSON, Action.SAFEGUARDING_TRIAGE, Action.SAFEGUARDING_ENQUIRE, Action.REVIEW_OVERDUE}
     ),
     # Commissioners and analysts work with providers and aggregates, not individual records.
-    Role.COMMISSIONER: frozenset({Action.MARKET_VIEW, Action.MARKET_MANAGE, Action.PA_CHECKS}),
-    Role.PERFORMANCE_ANALYST: frozenset({Action.CASELOAD_TEAMS, Action.PLAN_REPORTS, Action.REVIEW_OVERDUE}),
-    Role.ADMINISTRATOR: frozenset(
-        {Action.STAFF_MANAGE, Action.AUDIT_ALL, Action.FINANCE_FIGURES, Action.SETTINGS_MANAGE}
+    Role.COMMISSIONER: frozenset(
+        {Action.MARKET_VIEW, Action.MARKET_MANAGE, Action.PA_CHECKS, Action.DASHBOARD_VIEW, Action.DIRECTORY_MANAGE}
     ),
+    Role.PERFORMANCE_ANALYST: frozenset(
+        {
+            Action.CASELOAD_TEAMS,
+            Action.PLAN_REPORTS,
+            Action.REVIEW_OVERDUE,
+            Action.CLD_RETURN,
+            Action.DASHBOARD_VIEW,
+            Action.WORKFORCE_MANAGE,
+        }
+    ),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            Action.STAFF_MANAGE,
+            Action.AUDIT_ALL,
+            Action.FINANCE_FIGURES,
+            Action.SETTINGS_MANAGE,
+            Action.WORKFORCE_MANAGE,
+            Action.DIRECTORY_MANAGE,
+            Action.API_TOKENS,
+        }
+    ),
+    # The data protection officer answers subject access requests and decides what is erased when.
+    Role.DATA_PROTECTION_OFFICER: frozenset({Action.AUDIT_ALL, Action.SUBJECT_ACCESS, Action.RETENTION_REVIEW}),
 }
 
 

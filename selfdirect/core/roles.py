@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner"
     PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
     ADMINISTRATOR = "administrator", "Administrator"
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data protection officer"
 
 
 # Roles that hold a caseload of people.

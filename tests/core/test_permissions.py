@@ -27,6 +27,8 @@ PRACTICE = {
     A.ARRANGE,
     A.SAFEGUARDING_RAISE,
     A.REVIEW_WORK,
+    A.SHORT_TERM_WORK,
+    A.OTHER_FUNDING,
 }
 # Qualified practitioners decide eligibility and lead safeguarding enquiries.
 QUALIFIED = PRACTICE | {A.ASSESSMENT_SIGN_OFF, A.SAFEGUARDING_ENQUIRE}
@@ -60,6 +62,9 @@ EXPECTED: dict[str, set[str]] = {
         A.PLAN_REPORTS,
         A.PA_CHECKS,
         A.REVIEW_OVERDUE,
+        A.CLD_RETURN,
+        A.DASHBOARD_VIEW,
+        A.WORKFORCE_MANAGE,
     },
     Role.PANEL_MEMBER: {A.PERSON_VIEW, A.PANEL_DECIDE, A.PANEL_MANAGE, A.MARKET_VIEW, A.SAFEGUARDING_RAISE},
     Role.FINANCE_OFFICER: {
@@ -70,13 +75,31 @@ EXPECTED: dict[str, set[str]] = {
         A.MARKET_VIEW,
         A.SAFEGUARDING_RAISE,
         A.PAYMENTS_MANAGE,
+        A.OTHER_FUNDING,
     },
     Role.SAFEGUARDING_LEAD: PRACTICE
     | {A.AUDIT_PERSON, A.SAFEGUARDING_TRIAGE, A.SAFEGUARDING_ENQUIRE, A.REVIEW_OVERDUE},
     # Commissioners keep the market up to date; they see no individual records.
-    Role.COMMISSIONER: {A.MARKET_VIEW, A.MARKET_MANAGE, A.PA_CHECKS},
-    Role.PERFORMANCE_ANALYST: {A.CASELOAD_TEAMS, A.PLAN_REPORTS, A.REVIEW_OVERDUE},
-    Role.ADMINISTRATOR: {A.STAFF_MANAGE, A.AUDIT_ALL, A.FINANCE_FIGURES, A.SETTINGS_MANAGE},
+    # They see aggregates (dashboards) and keep the public directory.
+    Role.COMMISSIONER: {A.MARKET_VIEW, A.MARKET_MANAGE, A.PA_CHECKS, A.DASHBOARD_VIEW, A.DIRECTORY_MANAGE},
+    Role.PERFORMANCE_ANALYST: {
+        A.CASELOAD_TEAMS,
+        A.PLAN_REPORTS,
+        A.REVIEW_OVERDUE,
+        A.CLD_RETURN,
+        A.DASHBOARD_VIEW,
+        A.WORKFORCE_MANAGE,
+    },
+    Role.ADMINISTRATOR: {
+        A.STAFF_MANAGE,
+        A.AUDIT_ALL,
+        A.FINANCE_FIGURES,
+        A.SETTINGS_MANAGE,
+        A.WORKFORCE_MANAGE,
+        A.DIRECTORY_MANAGE,
+        A.API_TOKENS,
+    },
+    Role.DATA_PROTECTION_OFFICER: {A.AUDIT_ALL, A.SUBJECT_ACCESS, A.RETENTION_REVIEW},
 }
 
 ROLE_ACTION_PAIRS = [(role, action) for role in Role.values for action in Action.values]
