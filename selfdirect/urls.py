@@ -48,7 +48,8 @@ urlpatterns = [
     path("", include("selfdirect.payments.urls_statements")),
     path("", include("selfdirect.payments.urls_commitments")),
     path("", include("selfdirect.reablement.urls")),
-    path("", include("selfdirect.reporting.urls")),
+    path("", include("selfdirect.reporting.urls_cld")),
+    path("", include("selfdirect.reporting.urls_dashboard")),
     path("", include("selfdirect.workforce.urls")),
     path("admin/", admin.site.urls),
 ]

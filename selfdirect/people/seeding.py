@@ -307,6 +307,7 @@ DEMO_USERS = (
     DemoUser("commissioner", Role.COMMISSIONER, "Gareth", "Lloyd", "Commissioning manager"),
     DemoUser("analyst", Role.PERFORMANCE_ANALYST, "Nina", "Kowalski", "Performance analyst"),
     DemoUser("admin", Role.ADMINISTRATOR, "Chris", "Bennett", "System administrator"),
+    DemoUser("dpo", Role.DATA_PROTECTION_OFFICER, "Olu", "Bankole", "Data protection officer"),
 )  # fmt: skip
 SUPERUSERS = {"admin"}
 
