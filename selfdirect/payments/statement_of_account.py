@@ -12,6 +12,7 @@ payroll slips (`receipt_store`, `receipts_for`).
 """
 
 import datetime
+import re
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -382,6 +383,18 @@ class Receipt:
     stored: str
     original: str
     uploaded_at: datetime.datetime | None
+
+
+STORED_RECEIPT_NAME = re.compile(r"^[0-9a-f]{24}\.(pdf|png|jpg)$")
+
+
+def receipt_path(*, agreement: DirectPaymentAgreement, stored: str) -> Path | None:
+    """The stored receipt's file, or None when the name is not one receipt_store makes or the file is gone (a
+    name from a URL never reaches the file system unchecked)."""
+    if not STORED_RECEIPT_NAME.match(stored):
+        return None
+    path = receipts_root() / str(agreement.pk) / stored
+    return path if path.is_file() else None
 
 
 def receipts_for(*, agreement: DirectPaymentAgreement) -> list[Receipt]:

@@ -11,4 +11,5 @@ urlpatterns = [
         account_views.dp_account_statement_pdf,
         name="dp_account_statement_pdf",
     ),
+    path("direct-payments/<int:pk>/receipts/<str:stored>/", account_views.dp_receipt_download, name="dp_receipt"),
 ]

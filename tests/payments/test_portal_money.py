@@ -146,3 +146,32 @@ def test_filenames_are_cleaned():
     assert clean_filename("C:\\Users\\me\\My receipt (1).pdf") == "My_receipt_1.pdf"
     assert clean_filename("..") == "receipt"
     assert len(clean_filename("a" * 300 + ".pdf")) <= 100 and clean_filename("a" * 300 + ".pdf").endswith(".pdf")
+
+
+def test_finance_sees_and_downloads_what_the_holder_sent(holder_and_agreement, client_as, user_of_role):
+    """The holder's upload is listed on the staff statement of account and downloads byte for byte, audited."""
+    account, agreement = holder_and_agreement
+    upload(client_as(account), agreement, "march payslip.png", PNG)
+    finance = client_as(user_of_role(Role.FINANCE_OFFICER))
+    page = finance.get(reverse("dp_account_statement", args=[agreement.pk])).content.decode()
+    assert "march_payslip.png" in page
+    stored = AuditEvent.objects.get(object_type="payments.receipt").object_id.split("/", 1)[1]
+    response = finance.get(reverse("dp_receipt", args=[agreement.pk, stored]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    assert response["Content-Disposition"].startswith("attachment")
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT, object_id=f"{agreement.pk}/{stored}").count() == 1
+
+
+@pytest.mark.parametrize("stored", ["../../../etc/passwd", "0123456789abcdef01234567.exe", "nothere.png"])
+def test_a_receipt_name_that_is_not_one_we_stored_is_not_found(holder_and_agreement, client_as, user_of_role, stored):
+    _account, agreement = holder_and_agreement
+    finance = client_as(user_of_role(Role.FINANCE_OFFICER))
+    assert finance.get(f"/direct-payments/{agreement.pk}/receipts/{stored}/").status_code == 404
+
+
+def test_only_finance_downloads_receipts(holder_and_agreement, client_as, social_worker):
+    account, agreement = holder_and_agreement
+    upload(client_as(account), agreement, "slip.png", PNG)
+    stored = AuditEvent.objects.get(object_type="payments.receipt").object_id.split("/", 1)[1]
+    assert client_as(social_worker).get(reverse("dp_receipt", args=[agreement.pk, stored])).status_code == 403
+    assert client_as(account).get(reverse("dp_receipt", args=[agreement.pk, stored])).status_code in (302, 403)
