@@ -136,6 +136,11 @@ class OneOffForm(GovukFormMixin, forms.Form):
     due_on = GovukDateField(label="Date it is due", help_text="For example, 6 4 2026")
 
 
+class AgreementEndForm(GovukFormMixin, forms.Form):
+    end_date = GovukDateField(label="The last day the direct payment pays for", help_text="For example, 31 1 2027")
+    end_reason = _choice("Why is it ending?", A.EndReason.choices, "Choose why the direct payment is ending")
+
+
 class PaymentRunForm(GovukFormMixin, forms.Form):
     run_on = GovukDateField(
         label="Date of the payment run", help_text="Every scheduled payment due on or before this date is taken"

@@ -52,6 +52,14 @@ class DirectPaymentAgreement(models.Model):
         SUSPENDED = "suspended", "Suspended"
         ENDED = "ended", "Ended"
 
+    class EndReason(models.TextChoices):
+        DIED = "died", "The person died"
+        CHOSE_OTHER = "chose_other", "The person chose another way to arrange their support"
+        CONDITIONS = "conditions", "The conditions for a direct payment are no longer met"
+        NEEDS_ENDED = "needs_ended", "The person no longer needs this support"
+        MOVED = "moved", "The person moved to another council's area"
+        OTHER = "other", "Another reason"
+
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="dp_agreements")
     plan = models.ForeignKey("planning.SupportPlan", on_delete=models.PROTECT, related_name="dp_agreements")
     holder = models.CharField(max_length=12, choices=Holder.choices)
@@ -84,6 +92,8 @@ class DirectPaymentAgreement(models.Model):
         max_length=300, blank=True, help_text="Why finance should look at this account (for example an allegation)"
     )
     first_payment_on = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True, help_text="The last day the direct payment pays for")
+    end_reason = models.CharField(max_length=12, choices=EndReason.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)

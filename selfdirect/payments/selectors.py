@@ -93,7 +93,7 @@ def agreement_budget_versions(*, agreement: DirectPaymentAgreement) -> list[dp_s
     """The person's personal budget versions as the weekly amounts this agreement pays (gross, or net of the
     contribution), in version order: a later version takes over from its effective date."""
     budgets = PersonalBudget.objects.filter(person_id=agreement.person_id).order_by("version")
-    return [
+    versions = [
         dp_schedule.BudgetVersion(
             effective_from=budget.effective_from,
             weekly=dp_schedule.dp_weekly_amount(
@@ -105,6 +105,11 @@ def agreement_budget_versions(*, agreement: DirectPaymentAgreement) -> list[dp_s
         )
         for budget in budgets
     ]
+    if agreement.end_date is not None:
+        # Nothing is payable after the last day: listed last, it overrides every budget from then on.
+        versions.append(dp_schedule.BudgetVersion(effective_from=agreement.end_date + datetime.timedelta(days=1),
+                                                  weekly=Decimal("0.00")))  # fmt: skip
+    return versions
 
 
 def weekly_amount_now(*, agreement: DirectPaymentAgreement, on: datetime.date) -> Decimal:

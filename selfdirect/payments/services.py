@@ -30,6 +30,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError
 from django.db.models import Sum
 from django.db.transaction import atomic
+from django.urls import reverse
 from django.utils import timezone
 
 from selfdirect.core.audit import audit_record, diff, snapshot
@@ -85,6 +86,8 @@ AGREEMENT_AUDITED = [
     "status",
     "cash_agreed",
     "first_payment_on",
+    "end_date",
+    "end_reason",
 ]
 CSV_COLUMNS = ["Payment reference", "Council person ID", "Payee", "Account identifier", "Amount", "Due date"]
 
@@ -377,7 +380,9 @@ def dp_one_off_add(
     return one_off
 
 
-def _reconcile(agreement: DirectPaymentAgreement, *, until: datetime.date) -> tuple[int, int]:
+def _reconcile(
+    agreement: DirectPaymentAgreement, *, until: datetime.date, why: str = "Replaced: the personal budget changed"
+) -> tuple[int, int]:
     """Make the agreement's regular payments match its schedule up to `until`: periods without a payment get one,
     scheduled payments (not yet in a run) whose amount is now different are cancelled and replaced. Payments in a
     run or paid are left alone (a budget change adjusts them separately). Returns (made, cancelled): a
@@ -412,9 +417,7 @@ def _reconcile(agreement: DirectPaymentAgreement, *, until: datetime.date) -> tu
                 )
             )
     if cancelled:
-        ScheduledPayment.objects.filter(pk__in=cancelled).update(
-            status=P.Status.CANCELLED, note="Replaced: the personal budget changed"
-        )
+        ScheduledPayment.objects.filter(pk__in=cancelled).update(status=P.Status.CANCELLED, note=why)
     ScheduledPayment.objects.bulk_create(new)
     return len(new), len(cancelled)
 
@@ -481,39 +484,44 @@ def dp_schedule_extend(*, today: datetime.date, progress=None) -> dict:
     a scheduled payment whose amount no longer matches the budget is replaced. Each agreement is its own
     transaction. `progress` (core.progress.Progress) advances once per agreement."""
     ids = list(A.objects.filter(status=A.Status.ACTIVE).order_by("pk").values_list("pk", flat=True))
-    added = replaced = 0
+    added = replaced = ended = 0
     for pk in ids:
         with atomic():
             agreement = A.objects.select_for_update().get(pk=pk)
             if agreement.status == A.Status.ACTIVE:
                 made, cancelled = _reconcile(agreement, until=_schedule_until(agreement, today))
                 added, replaced = added + made - cancelled, replaced + cancelled
+                if agreement.end_date is not None and agreement.end_date < today:
+                    _mark_ended(agreement)
+                    ended += 1
         if progress is not None:
             progress.advance(1)
-    return {"agreements": len(ids), "payments_added": added, "payments_replaced": replaced}
+    return {"agreements": len(ids), "payments_added": added, "payments_replaced": replaced, "ended": ended}
 
 
-@atomic
-def dp_budget_change_apply(
-    *, agreement: DirectPaymentAgreement, budget: PersonalBudget, actor=None, today=None, request=None
-) -> ScheduledPayment | None:
-    """A new personal budget version applies from its effective date. Scheduled payments not yet in a run are
-    replaced with the new amounts; for payments already paid or in a run whose periods straddle or follow the
-    effective date, one adjustment payment (positive, or negative to take back) makes the total paid equal what the
-    new budget says for those periods. Returns the adjustment, if one was needed. An agreement still being set up
-    or ended needs nothing (activation uses the budget as it is then)."""
-    today = today or timezone.localdate()
-    agreement = A.objects.select_for_update(of=("self",)).select_related("person").get(pk=agreement.pk)
-    if budget.person_id != agreement.person_id:
-        raise DomainError("That personal budget is for someone else")
-    if agreement.status not in PAYING:
-        return None
+def _mark_ended(agreement: DirectPaymentAgreement) -> None:
+    """An agreement whose last day has passed is ended (its end was decided, with its audit, by dp_agreement_end)."""
+    agreement.status = A.Status.ENDED
+    agreement.version += 1
+    agreement.save(update_fields=["status", "version"])
+    audit_record(actor=None, action=AuditEvent.Action.UPDATE, obj=agreement, person_id=agreement.person_id,
+                 summary=f"Direct payment ended: its last day, {agreement.end_date}, has passed",
+                 changes={"status": [A.Status.ACTIVE, A.Status.ENDED]})  # fmt: skip
+
+
+def _follow_schedule(
+    agreement: DirectPaymentAgreement, *, today, due_on, note: str, why: str, budget: PersonalBudget | None = None
+) -> tuple[int, ScheduledPayment | None, Decimal]:
+    """Bring the agreement's payments into line with its schedule as it now stands (a new budget version, or an
+    end date): scheduled payments not yet in a run are replaced, and one adjustment payment (positive, or negative
+    to take back) makes what was already paid or is in a run equal what the schedule says for those periods.
+    Returns (payments replaced, the adjustment or None, its amount)."""
     # A scheduled adjustment not yet in a run is folded into the new one.
     ScheduledPayment.objects.filter(agreement=agreement, kind=P.Kind.ADJUSTMENT, status=P.Status.SCHEDULED).update(
         status=P.Status.CANCELLED, note="Replaced by a later adjustment"
     )
     until = _schedule_until(agreement, today)
-    _, replaced = _reconcile(agreement, until=until)
+    _, replaced = _reconcile(agreement, until=until, why=why)
     versions = selectors.agreement_budget_versions(agreement=agreement)
     periods = {
         p.start: p
@@ -533,17 +541,43 @@ def dp_budget_change_apply(
         adjustment = ScheduledPayment.objects.create(
             agreement=agreement,
             kind=P.Kind.ADJUSTMENT,
-            due_on=max(today, budget.effective_from),
+            due_on=due_on,
             period_start=affected[0].period_start,
             period_end=affected[-1].period_end,
             amount=amount,
             budget=budget,
             note=(
-                f"Budget version {budget.version} from {budget.effective_from:%-d %B %Y}: "
+                f"{note}: "
                 + (f"{pounds(amount)} more" if amount > 0 else f"{pounds(-amount)} to take back")
                 + " for payments already made"
             )[:200],
         )
+    return replaced, adjustment, amount
+
+
+@atomic
+def dp_budget_change_apply(
+    *, agreement: DirectPaymentAgreement, budget: PersonalBudget, actor=None, today=None, request=None
+) -> ScheduledPayment | None:
+    """A new personal budget version applies from its effective date. Scheduled payments not yet in a run are
+    replaced with the new amounts; for payments already paid or in a run whose periods straddle or follow the
+    effective date, one adjustment payment (positive, or negative to take back) makes the total paid equal what the
+    new budget says for those periods. Returns the adjustment, if one was needed. An agreement still being set up
+    or ended needs nothing (activation uses the budget as it is then)."""
+    today = today or timezone.localdate()
+    agreement = A.objects.select_for_update(of=("self",)).select_related("person").get(pk=agreement.pk)
+    if budget.person_id != agreement.person_id:
+        raise DomainError("That personal budget is for someone else")
+    if agreement.status not in PAYING:
+        return None
+    replaced, adjustment, amount = _follow_schedule(
+        agreement,
+        today=today,
+        due_on=max(today, budget.effective_from),
+        budget=budget,
+        note=f"Budget version {budget.version} from {budget.effective_from:%-d %B %Y}",
+        why="Replaced: the personal budget changed",
+    )
     _record(
         agreement,
         actor=actor,
@@ -562,6 +596,98 @@ def dp_budget_change_apply(
         request=request,
     )
     return adjustment
+
+
+@atomic
+def dp_agreement_end(
+    *, agreement: DirectPaymentAgreement, end_date, reason: str, actor, today=None, request=None
+) -> DirectPaymentAgreement:
+    """End a direct payment on `end_date` (the last day it pays for). Payments for days after it that are not yet
+    in a run are cancelled; what was already paid for those days becomes one adjustment to take back; one-off
+    payments due after it are cancelled. Payments up to the end still go out, so an end date still to come leaves
+    the agreement paying until then (`dp_schedule_extend` marks it ended once the day has passed). Finance gets a
+    task to recover what the account still holds and what was paid for after the end."""
+    _check_allowed(actor, "ending direct payments")
+    today = today or timezone.localdate()
+    end_date = _date(end_date, label="the last day the direct payment pays for", field="end_date")
+    if reason not in A.EndReason.values:
+        raise DomainError("Choose why the direct payment is ending", field="end_reason")
+    agreement = A.objects.select_for_update(of=("self",)).select_related("person").get(pk=agreement.pk)
+    if agreement.status == A.Status.ENDED:
+        raise DomainError("This direct payment has already ended")
+    if end_date < agreement.start_date - datetime.timedelta(days=1):
+        raise DomainError(
+            f"The direct payment starts on {agreement.start_date:%-d %B %Y}: the last day cannot be before the day "
+            "before it",
+            field="end_date",
+        )
+    was_paying = agreement.status in PAYING
+    before = snapshot(agreement, AGREEMENT_AUDITED)
+    agreement.end_date, agreement.end_reason = end_date, reason
+    # Ended at once when the last day has passed, nothing was being paid, or nothing will be (it ends before it
+    # starts); otherwise it pays until the last day.
+    over = end_date < today or end_date < agreement.start_date or not was_paying
+    agreement.status = A.Status.ENDED if over else agreement.status
+    agreement.version += 1
+    agreement.save(update_fields=["end_date", "end_reason", "status", "version"])
+    cancelled_one_offs = ScheduledPayment.objects.filter(
+        agreement=agreement, kind=P.Kind.ONE_OFF, status=P.Status.SCHEDULED, due_on__gt=end_date
+    ).update(status=P.Status.CANCELLED, note=f"The direct payment ended on {end_date:%-d %B %Y}")
+    replaced, adjustment, amount = (
+        _follow_schedule(
+            agreement,
+            today=today,
+            due_on=max(today, end_date + datetime.timedelta(days=1)),
+            note=f"Ended on {end_date:%-d %B %Y}",
+            why=f"Cancelled: the direct payment ended on {end_date:%-d %B %Y}",
+        )
+        if was_paying
+        else (0, None, ZERO)
+    )
+    held = selectors.balance(agreement=agreement)
+    to_recover = max(held, ZERO) + max(-amount, ZERO)
+    summary = (
+        f"Direct payment ends on {end_date} ({agreement.get_end_reason_display().lower()}): {replaced} scheduled "
+        f"payments cancelled, {cancelled_one_offs} one-off payments cancelled"
+        + (f", adjustment {pounds(amount)}" if adjustment else "")
+    )
+    _record(
+        agreement,
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        summary=summary,
+        changes=diff(before, snapshot(agreement, AGREEMENT_AUDITED)),
+        title="Direct payment ends",
+        detail=(
+            f"The direct payment pays for support up to {end_date:%-d %B %Y}: "
+            f"{agreement.get_end_reason_display().lower()}."
+        ),
+        request=request,
+    )
+    if to_recover > 0:
+        _recovery_task(agreement, held=held, overpaid=max(-amount, ZERO), due_on=today + datetime.timedelta(days=28))
+    return agreement
+
+
+def _recovery_task(agreement: DirectPaymentAgreement, *, held: Decimal, overpaid: Decimal, due_on) -> None:
+    """Finance's task to get back what an ended direct payment should return (the unspent balance, and what was
+    paid for days after the end), after the holder's last bills are settled."""
+    from selfdirect.core.roles import Role
+    from selfdirect.reviews.models import Task
+    from selfdirect.reviews.task_services import task_open
+
+    parts = [f"{pounds(held)} in the account"] if held > 0 else []
+    parts += [f"{pounds(overpaid)} paid for days after the end"] if overpaid > 0 else []
+    task_open(
+        kind=Task.Kind.DP_FINDING,
+        title=f"Recover money from {agreement.person.full_name}'s ended direct payment",
+        due_on=due_on,
+        source=f"dp-ended:{agreement.pk}",
+        person=agreement.person,
+        role=Role.FINANCE_OFFICER,
+        url=reverse("dp_agreement", args=[agreement.pk]),
+        detail="To recover once the last bills are paid: " + " and ".join(parts) + ".",
+    )
 
 
 def dp_budget_changed(*, person, budget: PersonalBudget, actor=None, request=None) -> list[ScheduledPayment]:
@@ -735,14 +861,19 @@ def _batches(ids: list, size: int = 1000):
 
 @atomic
 def payment_run_prepare(*, run_on, actor, request=None) -> PaymentRun:
-    """A run of every scheduled payment due on or before `run_on` for active agreements. A payment already in a
-    run is never taken again (two runs prepared at once take different payments)."""
+    """A run of every scheduled payment due on or before `run_on` for active (or ended) agreements. A payment
+    already in a run is never taken again (two runs prepared at once take different payments)."""
     _check_allowed(actor, "running payments")
     run_on = _date(run_on, label="the date of the payment run", field="run_on")
     # Lock what is due first: a payment a concurrent run has just taken is no longer "scheduled" once its lock is
     # released, so it is skipped here (PostgreSQL re-checks the row's own columns after waiting for the lock).
     due = ScheduledPayment.objects.select_for_update(of=("self",)).filter(
-        status=P.Status.SCHEDULED, run__isnull=True, due_on__lte=run_on, agreement__status=A.Status.ACTIVE
+        status=P.Status.SCHEDULED,
+        run__isnull=True,
+        due_on__lte=run_on,
+        # An ended agreement's payments after its end are cancelled; what is left (up to the end, and the final
+        # adjustment) still goes through the finance system.
+        agreement__status__in=(A.Status.ACTIVE, A.Status.ENDED),
     )
     ids = list(due.order_by("pk").values_list("pk", flat=True))
     nothing = f"No payments are due on or before {run_on:%-d %B %Y} that are not in a run already"

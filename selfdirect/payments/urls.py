@@ -10,6 +10,7 @@ urlpatterns = [
     path("direct-payments/<int:pk>/", views.dp_agreement, name="dp_agreement"),
     path("direct-payments/<int:pk>/agreement.pdf", views.dp_agreement_pdf, name="dp_agreement_pdf"),
     path("direct-payments/<int:pk>/activate/", views.dp_agreement_activate, name="dp_agreement_activate"),
+    path("direct-payments/<int:pk>/end/", views.dp_agreement_end, name="dp_agreement_end"),
     path("direct-payments/<int:pk>/one-off/", views.dp_one_off_add, name="dp_one_off_add"),
     path(
         "direct-payments/<int:pk>/ledger/<int:transaction_pk>/reverse/",

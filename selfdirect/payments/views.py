@@ -142,6 +142,34 @@ def dp_agreement_activate(request, pk):
 
 
 @staff_required(MANAGE)
+def dp_agreement_end(request, pk):
+    agreement = _agreement(request, pk)
+    if agreement.status == A.Status.ENDED:
+        messages.success(request, "This direct payment has already ended")
+        return redirect("dp_agreement", pk=agreement.pk)
+    if request.method == "GET":
+        audit_person_view(
+            actor=request.user, person=agreement.person, what=f"Opened direct payment {agreement.pk}", request=request
+        )
+    form = forms.AgreementEndForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            services.dp_agreement_end(
+                agreement=agreement, actor=request.user, request=request, end_date=data["end_date"],
+                reason=data["end_reason"],
+            )  # fmt: skip
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "The direct payment will end: the schedule below shows what is still paid")
+            return redirect("dp_agreement", pk=agreement.pk)
+    context = {"form": form, "agreement": agreement, "person": agreement.person,
+               "balance": selectors.balance(agreement=agreement)}  # fmt: skip
+    return render(request, "payments/agreement_end.html", context)
+
+
+@staff_required(MANAGE)
 def dp_one_off_add(request, pk):
     agreement = _agreement(request, pk)
     if request.method == "GET":

@@ -73,7 +73,12 @@ def pay_up_to(agreement, day):
 def test_extend_is_idempotent_and_moves_with_the_date(plan, finance):
     agreement = make_agreement(plan, finance, frequency=A.Frequency.WEEKLY)
     before = live(agreement).count()
-    assert services.dp_schedule_extend(today=TODAY) == {"agreements": 1, "payments_added": 0, "payments_replaced": 0}
+    assert services.dp_schedule_extend(today=TODAY) == {
+        "agreements": 1,
+        "payments_added": 0,
+        "payments_replaced": 0,
+        "ended": 0,
+    }
     assert live(agreement).count() == before
     result = services.dp_schedule_extend(today=TODAY + 4 * WEEK)
     assert result["payments_added"] == 2  # activation reached 12 weeks after the start (7 Dec); now 21 Dec + 12

@@ -64,7 +64,7 @@ class Command(BaseCommand):
             extended = services.dp_schedule_extend(today=run_on, progress=bar)
         out.write(
             f"Scheduled ahead for {extended['agreements']} agreements: {extended['payments_added']} payments added, "
-            f"{extended['payments_replaced']} replaced."
+            f"{extended['payments_replaced']} replaced; {extended['ended']} ended (their last day has passed)."
         )
         try:
             run = services.payment_run_prepare(run_on=run_on, actor=actor)
