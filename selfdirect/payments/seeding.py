@@ -209,12 +209,17 @@ def seed_direct_payments(*, seed: int = 1, today: datetime.date | None = None, l
         for weeks in PAID_RUNS_WEEKS_AGO:
             runs.append(_run(today - datetime.timedelta(weeks=weeks), finance, pay=True))
         adjustments = _budget_change(agreements[0], finance, today)
+        ending = []
+        if len(agreements) >= 3:  # someone moving to a council-arranged service in three weeks
+            ending.append(services.dp_agreement_end(agreement=agreements[-1], end_date=today + datetime.timedelta(
+                days=20), reason=A.EndReason.CHOSE_OTHER, actor=finance, today=today))  # fmt: skip
         runs.append(_run(today, finance, pay=False))
     return {
         "direct payments": len(agreements),
         "payment runs": sum(1 for r in runs if r is not None),
         "payments made": ScheduledPayment.objects.filter(status=ScheduledPayment.Status.PAID).count(),
         "budget change adjustments": len(adjustments),
+        "direct payments ending": len(ending),
     }
 
 

@@ -345,6 +345,13 @@ def test_seeding_makes_paid_runs_a_budget_change_and_can_be_reset(worker, manage
     assert all(a.first_payment_on for a in A.objects.all())
     for txn in LedgerTransaction.objects.all():
         assert sum((e.amount for e in txn.entries.all()), Decimal("0")) == 0
+    ending = A.objects.get(end_date__isnull=False)
+    assert counts["direct payments ending"] == 1 and ending.end_reason == A.EndReason.CHOSE_OTHER
+    assert not P.objects.filter(agreement=ending, period_start__gt=ending.end_date, status=P.Status.SCHEDULED).exists()
+    # It ends before today's run takes its next payment, which is cut to the days up to the end: no adjustment.
+    straddling = P.objects.filter(agreement=ending, period_end__gt=ending.end_date).exclude(status=P.Status.CANCELLED)
+    full = P.objects.filter(agreement=ending, status=P.Status.PAID).first().amount
+    assert len(straddling) == 1 and Decimal("0") < straddling[0].amount < full
     assert P.objects.filter(kind=P.Kind.ADJUSTMENT).exclude(status=P.Status.CANCELLED).count() == 1
     assert seed_direct_payments(seed=1, today=TODAY) == {}  # already seeded: nothing changes
     reset_direct_payments()
