@@ -195,9 +195,9 @@ class PublicConcernForm(ConcernForm):
         self.data["started"] = fresh_timestamp()
 
 
-class StaffConcernForm(ConcernForm):
-    """Staff raising a concern can name a personal assistant from the register (who is then suspended) or a
-    provider as causing harm."""
+class AllegedFromRegisterMixin(forms.Form):
+    """Who is thought to cause harm, chosen from the registers: a personal assistant (suspended at once) or a
+    provider, not both."""
 
     alleged_pa = forms.ModelChoiceField(
         label="A personal assistant on the register",
@@ -213,6 +213,17 @@ class StaffConcernForm(ConcernForm):
         empty_label="None of them",
     )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("alleged_pa") and data.get("alleged_provider"):
+            self.add_error("alleged_pa", "Choose a personal assistant or a provider, not both")
+        return data
+
+
+class StaffConcernForm(AllegedFromRegisterMixin, ConcernForm):
+    """Staff raising a concern can name a personal assistant from the register (who is then suspended) or a
+    provider as causing harm."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, raised_by_choices=Concern.RaisedBy.choices, **kwargs)
         self.fields["raised_by"].label = "Who is raising it?"
@@ -227,17 +238,19 @@ class StaffConcernForm(ConcernForm):
             "choose them below as well."
         )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("alleged_pa") and data.get("alleged_provider"):
-            self.add_error("alleged_pa", "Choose a personal assistant or a provider, not both")
-        return data
-
     def service_arguments(self) -> dict:
         return super().service_arguments() | {
             "alleged_pa": self.cleaned_data.get("alleged_pa"),
             "alleged_provider": self.cleaned_data.get("alleged_provider"),
         }
+
+
+class NameAllegedForm(GovukFormMixin, AllegedFromRegisterMixin):
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("alleged_pa") and not data.get("alleged_provider"):
+            self.add_error("alleged_pa", "Choose a personal assistant or a provider")
+        return data
 
 
 class MatchSearchForm(forms.Form):

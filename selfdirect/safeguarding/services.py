@@ -290,6 +290,36 @@ def concern_match_person(*, concern: Concern, person: Person, actor, request=Non
     return concern
 
 
+@transaction.atomic
+def concern_name_alleged(*, concern: Concern, actor, alleged_pa=None, alleged_provider=None, request=None):
+    """At triage, name the personal assistant or provider on the register that the concern is about (a public
+    concern can only describe them in words). Naming a PA suspends them, as when staff raise a concern."""
+    concern = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
+    if concern.status != Concern.Status.NEW:
+        raise DomainError("This concern has been triaged: name them on the enquiry instead")
+    if (alleged_pa is None) == (alleged_provider is None):
+        raise DomainError("Choose one personal assistant or one provider", field="alleged_pa")
+    if concern.alleged_pa_id or concern.alleged_provider_id:
+        raise DomainError("This concern already names who is thought to cause harm")
+    concern.alleged_pa, concern.alleged_provider = alleged_pa, alleged_provider
+    concern.save(update_fields=["alleged_pa", "alleged_provider"])
+    named = alleged_pa.full_name if alleged_pa is not None else alleged_provider.name
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=concern,
+        person_id=concern.person_id,
+        summary=f"Safeguarding concern {concern.reference}: {named} named as thought to cause harm",
+        changes={"alleged_pa" if alleged_pa is not None else "alleged_provider": [None, named]},
+        request=request,
+    )
+    if alleged_pa is not None and not alleged_pa.is_suspended:
+        from selfdirect.market.services import pa_suspend
+
+        pa_suspend(pa=alleged_pa, actor=actor, reason=f"Safeguarding concern {concern.pk}", request=request)
+    return concern
+
+
 def _yes_no(value, *, label: str, field: str) -> bool:
     if value not in (True, False):
         raise DomainError(f"Say whether the person {label}", field=field)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("safeguarding/concerns/<int:pk>/", views.concern_detail, name="safeguarding_concern"),
     path("safeguarding/concerns/<int:pk>/match/", views.concern_match, name="concern_match"),
     path("safeguarding/concerns/<int:pk>/triage/", views.concern_triage, name="concern_triage"),
+    path("safeguarding/concerns/<int:pk>/name/", views.concern_name_alleged, name="concern_name_alleged"),
     path("safeguarding/enquiries/", views.enquiry_list, name="enquiry_list"),
     path("safeguarding/enquiries/<int:pk>/", views.enquiry_detail, name="safeguarding_enquiry"),
     path("safeguarding/enquiries/<int:pk>/stage/", views.enquiry_stage, name="enquiry_stage"),

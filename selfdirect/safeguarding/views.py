@@ -24,6 +24,7 @@ from .forms import (
     CloseForm,
     EnquiryEditForm,
     MatchSearchForm,
+    NameAllegedForm,
     PublicConcernForm,
     ReviewForm,
     StaffConcernForm,
@@ -213,6 +214,31 @@ def concern_match(request, pk):
                      request=request)  # fmt: skip
     context = {"concern": concern, "search_form": search, "people": people, "kind": kind, "error": error}
     return render(request, "safeguarding/concern_match.html", context)
+
+
+@staff_required(Action.SAFEGUARDING_TRIAGE)
+def concern_name_alleged(request, pk):
+    """Name the personal assistant or provider on the register that a concern (often from the public) is about."""
+    concern = selectors.concern_get_for_user(user=request.user, pk=pk)
+    if request.method == "GET":
+        _audit_read(request, concern, concern.person_id, f"Opened safeguarding concern {concern.reference}")
+    form = NameAllegedForm(request.POST if request.method == "POST" else None)  # an empty post shows its errors
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.concern_name_alleged(
+                concern=concern,
+                actor=request.user,
+                alleged_pa=form.cleaned_data.get("alleged_pa"),
+                alleged_provider=form.cleaned_data.get("alleged_provider"),
+                request=request,
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            pa = form.cleaned_data.get("alleged_pa")
+            messages.success(request, f"{pa.full_name} named and suspended" if pa else "Provider named")
+            return redirect(concern)
+    return render(request, "safeguarding/concern_name_alleged.html", {"concern": concern, "form": form})
 
 
 @staff_required(Action.SAFEGUARDING_TRIAGE)

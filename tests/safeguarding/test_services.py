@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from selfdirect.core.models import AuditEvent, CouncilSettings
@@ -465,3 +466,62 @@ def test_flagged_plan_lines_are_left_for_the_market_to_clear(raise_concern, allo
     line = approved_line(pa=pa, support_kind="pa")
     raise_concern(allocated, alleged_pa=pa)
     assert PlanLine.objects.get(pk=line.pk).flagged
+
+
+# --- Naming who is thought to cause harm at triage ---------------------------------------------------------------
+
+
+def test_a_public_concern_names_a_pa_at_triage_and_the_pa_is_suspended(raise_concern, lead):
+    """The public form can only describe the PA in words; the safeguarding lead names them from the register,
+    which suspends them as a staff concern would, and the naming is audited."""
+    pa = with_checks(PaFactory(first_name="Sam", last_name="Jones"))
+    concern = raise_concern(what_happened="Her carer Sam shouts at her", alleged_source="Sam, her PA")
+    services.concern_name_alleged(concern=concern, actor=lead, alleged_pa=pa)
+    concern.refresh_from_db()
+    pa.refresh_from_db()
+    assert concern.alleged_pa == pa and pa.is_suspended
+    assert pa.suspended_reason == f"Safeguarding concern {concern.pk}"
+    assert AuditEvent.objects.filter(summary__contains="Sam Jones named as thought to cause harm").count() == 1
+
+
+@pytest.mark.parametrize(
+    "named, message",
+    [
+        ({}, "Choose one personal assistant or one provider"),
+        ({"both": True}, "Choose one personal assistant or one provider"),
+    ],
+)
+def test_naming_needs_exactly_one(raise_concern, lead, named, message):
+    concern = raise_concern(what_happened="Shouting")
+    args = {"alleged_pa": PaFactory(), "alleged_provider": ProviderFactory()} if named else {}
+    with pytest.raises(DomainError, match=message):
+        services.concern_name_alleged(concern=concern, actor=lead, **args)
+    concern.refresh_from_db()
+    assert concern.alleged_pa is None and concern.alleged_provider is None
+
+
+def test_naming_is_refused_after_triage_or_when_someone_is_named(raise_concern, allocated, lead):
+    provider = ProviderFactory()
+    concern = raise_concern(allocated, alleged_provider=provider)
+    with pytest.raises(DomainError, match="already names"):
+        services.concern_name_alleged(concern=concern, actor=lead, alleged_pa=PaFactory())
+    triaged = raise_concern(what_happened="Shouting")
+    services.concern_triage(concern=triaged, actor=lead, has_care_needs=False, experiencing_abuse=False,
+                            cannot_protect_self=False, decision="nfa", reasons="Not a safeguarding matter")  # fmt: skip
+    with pytest.raises(DomainError, match="has been triaged"):
+        services.concern_name_alleged(concern=triaged, actor=lead, alleged_provider=provider)
+
+
+def test_the_naming_page(raise_concern, lead, client_as, social_worker):
+    pa = with_checks(PaFactory(first_name="Sam", last_name="Jones"))
+    concern = raise_concern(what_happened="Shouting", alleged_source="Sam, her PA")
+    url = reverse("concern_name_alleged", args=[concern.pk])
+    client = client_as(lead)
+    page = client.get(url).content.decode()
+    assert "The concern says: Sam, her PA" in page
+    empty = client.post(url, {})
+    assert empty.status_code == 200 and "Choose a personal assistant or a provider" in empty.content.decode()
+    assert client.post(url, {"alleged_pa": pa.pk}).status_code == 302
+    pa.refresh_from_db()
+    assert pa.is_suspended
+    assert client_as(social_worker).get(url).status_code == 403
