@@ -70,6 +70,7 @@ _REFERENCE_DATA_MIGRATIONS = [
     "selfdirect.money.migrations.0002_charging_figures",
     "selfdirect.money.migrations.0003_default_ras_table",
     "selfdirect.payments.migrations.0006_statement_formats_and_rules",
+    "selfdirect.directory.migrations.0002_taxonomy_and_guides",
 ]
 
 

@@ -6,8 +6,9 @@ Nothing is saved: a valid form is turned straight into an EligibilityResult.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from selfdirect.core.forms import GovukFormMixin
+from selfdirect.core.forms import GovukDateField, GovukFormMixin
 from selfdirect.rules.eligibility import (
     ADULT_REASONS,
     CARER_REASONS,
@@ -17,6 +18,13 @@ from selfdirect.rules.eligibility import (
     adult_eligibility,
     carer_eligibility,
 )
+from selfdirect.rules.geo import METRES_PER_MILE
+from selfdirect.rules.postcode import is_valid_postcode, normalise_postcode
+
+from . import code_lists
+from .models import Organisation, Service, Taxonomy
+from .schedules import OpeningTimesError, format_opening_times, parse_opening_times
+from .selectors import PostcodeNotFound, postcode_locate, taxonomy_choices
 
 ADULT = "adult"
 CARER = "carer"
@@ -242,3 +250,160 @@ class CarerCheckerForm(_CheckerForm):
 
 
 CHECKER_FORMS: dict[str, type[_CheckerForm]] = {ADULT: AdultCheckerForm, CARER: CarerCheckerForm}
+
+
+# --------------------------------------------------------------------------------------------------
+# The directory: public search, staff entries and the organisation's own edit page
+# --------------------------------------------------------------------------------------------------
+
+DISTANCE_CHOICES = [(str(m), f"Within {m} mile{'s' if m != 1 else ''}") for m in code_lists.DISTANCE_CHOICES_MILES]
+
+
+class DirectorySearchForm(GovukFormMixin, forms.Form):
+    need = forms.ChoiceField(label="What are you looking for?", required=False)
+    q = forms.CharField(label="Search words (optional)", required=False, max_length=100,
+                        help_text="For example “dementia”, “singing” or “Tuesday”")  # fmt: skip
+    postcode = forms.CharField(
+        label="Your postcode (optional)",
+        required=False,
+        max_length=10,
+        help_text="To see what is near you. For example NM1 2AB",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
+    )
+    distance = forms.ChoiceField(label="How far can you travel?", choices=DISTANCE_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].choices = [("", "Anything")] + [(t.code, t.name) for t in taxonomy_choices()]
+        self.origin: tuple[float, float] | None = None
+
+    def clean_postcode(self):
+        value = self.cleaned_data.get("postcode", "").strip()
+        if value:
+            try:
+                self.origin = postcode_locate(value)
+            except PostcodeNotFound as error:
+                raise ValidationError(error.message) from None
+        return value
+
+    def radius_m(self) -> float:
+        miles = int(self.cleaned_data.get("distance") or code_lists.DEFAULT_DISTANCE_MILES)
+        return miles * METRES_PER_MILE
+
+
+class _LocationFields(forms.Form):
+    """The main place the service runs, and its opening times: shared by the staff form and the edit link."""
+
+    location_name = forms.CharField(label="Name of the place", required=False, max_length=200,
+                                    help_text="For example “St Mark's Church Hall”")  # fmt: skip
+    address = forms.CharField(label="Building and street", required=False, max_length=300)
+    town = forms.CharField(label="Town", required=False, max_length=100)
+    postcode = forms.CharField(
+        label="Postcode",
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+    )
+    accessibility = forms.CharField(
+        label="Access",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One point a line, for example: Step-free entrance. Accessible toilet. Hearing loop.",
+    )
+    opening_times = forms.CharField(
+        label="When it runs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One a line, like “Tuesday 10:00 to 14:00” or “Friday 9:30 to 12:00 first Friday of the month”",
+    )
+
+    def clean_postcode(self):
+        value = self.cleaned_data.get("postcode", "")
+        if value and not is_valid_postcode(value):
+            raise ValidationError("Enter a real postcode, like NM1 2AB")
+        return normalise_postcode(value) if value else ""
+
+    def clean_opening_times(self):
+        try:
+            return parse_opening_times(self.cleaned_data.get("opening_times", ""))
+        except OpeningTimesError as error:
+            raise ValidationError(str(error)) from None
+
+    def location_data(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data.get("location_name", ""),
+            "address": data.get("address", ""),
+            "town": data.get("town", ""),
+            "postcode": data.get("postcode", ""),
+            "accessibility": data.get("accessibility", ""),
+        }
+
+    @staticmethod
+    def initial_for(service: Service | None) -> dict:
+        if service is None:
+            return {}
+        location = service.locations.order_by("pk").first()
+        initial = {"opening_times": format_opening_times(service.regular_schedules.all())}
+        if location:
+            initial.update(location_name=location.name, address=location.address, town=location.town,
+                           postcode=location.postcode, accessibility=location.accessibility)  # fmt: skip
+        return initial
+
+
+class ServiceForm(GovukFormMixin, forms.ModelForm):
+    taxonomies = forms.ModelMultipleChoiceField(
+        label="Kinds of service",
+        queryset=Taxonomy.objects.filter(vocabulary=code_lists.LOCAL_VOCABULARY),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="People find it under each kind you tick",
+    )
+    review_due = GovukDateField(label="Review by", required=False, help_text="For example 27 3 2027")
+    url = forms.URLField(label="Website", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Service
+        fields = ["organisation", "name", "description", "eligibility", "fees", "is_free", "status",
+                  "attending_type", "attending_access", "url", "email", "phone", "service_area",
+                  "review_due"]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 5}), "eligibility": forms.Textarea(attrs={"rows": 3})}
+        labels = {"is_free": "It is free", "attending_type": "How people use it", "attending_access": "How to start"}
+
+
+class ServiceWithPlaceForm(ServiceForm, _LocationFields):
+    field_order = ["organisation", "name", "description", "taxonomies", "eligibility", "fees", "is_free",
+                   "attending_type", "attending_access", "location_name", "address", "town", "postcode",
+                   "accessibility", "opening_times", "url", "email", "phone", "service_area", "status",
+                   "review_due"]  # fmt: skip
+
+
+class OrganisationForm(GovukFormMixin, forms.ModelForm):
+    url = forms.URLField(label="Website", required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "description", "email", "url", "phone"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class OrganisationEditForm(GovukFormMixin, _LocationFields):
+    """What an organisation may change itself, through its edit link."""
+
+    description = forms.CharField(label="What it is and what happens there", widget=forms.Textarea(attrs={"rows": 5}),
+                                  error_messages={"required": "Describe the service"})  # fmt: skip
+    eligibility = forms.CharField(label="Who it is for", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    fees = forms.CharField(
+        label="Cost", required=False, max_length=300, help_text="For example “Free” or “£4.50 a meal”"
+    )
+    url = forms.URLField(label="Website", required=False, assume_scheme="https")
+    email = forms.EmailField(label="Email for the public", required=False)
+    phone = forms.CharField(label="Phone", required=False, max_length=30)
+    editor_name = forms.CharField(label="Your name", max_length=80, help_text="So we know who made the change",
+                                  error_messages={"required": "Enter your name"})  # fmt: skip
+
+    field_order = ["description", "eligibility", "fees", "url", "email", "phone"]
+
+    @classmethod
+    def initial_for(cls, service: Service) -> dict:
+        return {**_LocationFields.initial_for(service), **{f: getattr(service, f) for f in cls.field_order}}

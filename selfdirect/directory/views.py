@@ -12,6 +12,7 @@ from selfdirect.money.charging_selectors import charging_years_usable, contribut
 from selfdirect.rules.charging import ChargingError
 
 from .forms import CARER, CHECKER_FORMS, CheckerKindForm
+from .selectors import guides_published
 
 CHECKER_TITLE = "Check if you might be eligible for care and support"
 
@@ -19,7 +20,17 @@ CHECKER_TITLE = "Check if you might be eligible for care and support"
 @public
 @require_GET
 def information(request):
-    return render(request, "directory/information.html")
+    """The information and advice guides (maintained in the admin), the tools, and the directory."""
+    return render(request, "directory/information_index.html", {"guides": guides_published()})
+
+
+@public
+@require_GET
+def information_page(request, slug: str):
+    page = guides_published().filter(slug=slug).first()
+    if page is None:
+        raise Http404("No such guide")
+    return render(request, "directory/information_page.html", {"page": page, "guides": guides_published()})
 
 
 @public

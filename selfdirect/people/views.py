@@ -167,10 +167,26 @@ def person_allocate(request, pk):
             form.add_domain_error(error)
         else:
             messages.success(request, f"{person.full_name} allocated")
+            _warn_if_unqualified_for(request, person, form.cleaned_data)
             return redirect(person)
     history = person.allocations.select_related("team", "worker", "allocated_by")
     context = {"form": form, "person": person, "history": history, "heading": "Allocate or reallocate"}
     return render(request, "people/allocate.html", context | {"submit_label": "Allocate"})
+
+
+def _warn_if_unqualified_for(request, person, allocated: dict) -> None:
+    """Complex and safeguarding work belongs with qualified social workers: say so when it has just gone to
+    someone else (the allocation stands: a manager may have reasons, and the allocation check keeps listing it)."""
+    from selfdirect.workforce.selectors import allocation_concerns
+
+    worker = allocated.get("worker")
+    if worker is None or not any(c.person.pk == person.pk for c in allocation_concerns(team=allocated["team"])):
+        return
+    messages.warning(
+        request,
+        f"{person.full_name} has complex or safeguarding work, and {worker} is not recorded as a qualified social "
+        "worker. The allocation check lists this until it changes.",
+    )
 
 
 @staff_required(Action.AUDIT_PERSON)

@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from selfdirect.rules import cld, plan_costs
+from selfdirect.rules import cld, plan_costs, short_term
 from selfdirect.rules import direct_payments as dp_rules
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -191,7 +191,11 @@ class PlanLine(models.Model):
         return self.management != Management.NOT_PAID
 
     def costed(self) -> plan_costs.CostedLine:
-        return plan_costs.CostedLine(weekly_cost=self.weekly_cost, management=self.management)
+        return plan_costs.CostedLine(
+            weekly_cost=self.weekly_cost,
+            management=self.management,
+            free=short_term.is_free_component(self.service_component),
+        )
 
 
 class PlanRisk(models.Model):

@@ -20,7 +20,7 @@ from selfdirect.core.models import AuditEvent, CouncilSettings
 from selfdirect.core.permissions import Action, can
 from selfdirect.core.services import DomainError, StaleEditError
 from selfdirect.money.budget_selectors import current_financial_assessment
-from selfdirect.money.budget_services import personal_budget_set
+from selfdirect.money.budget_services import personal_budget_set, split_in_proportion
 from selfdirect.money.models import IndicativeBudget
 from selfdirect.people.models import PersonEvent
 from selfdirect.people.services import person_change_record
@@ -814,22 +814,29 @@ def _approve(plan: SupportPlan, *, actor, request) -> None:
 
 
 def _make_budget(plan: SupportPlan, *, actor, request) -> None:
-    if plan.weekly_total:
+    from selfdirect.reablement.selectors import council_share  # joint funding depends on plans, not the reverse
+
+    # The budget is the cost to the council (s26(1)(a)): on a jointly funded plan, only the council's share.
+    total = council_share(plan=plan, weekly_cost=plan.weekly_total)
+    split = {
+        "weekly_direct_payment": plan.weekly_direct_payment,
+        "weekly_council_managed": plan.weekly_council_managed,
+        "weekly_individual_service_fund": plan.weekly_individual_service_fund,
+    }
+    if total and total != plan.weekly_total:
+        split = split_in_proportion(split, total)
+    if total:
         assessment = current_financial_assessment(person=plan.person)
         if assessment.full_cost or assessment.weekly_contribution is None:
-            contribution = plan.weekly_total
+            contribution = total
         else:
-            contribution = min(assessment.weekly_contribution, plan.weekly_total)  # never more than the care costs
+            contribution = min(assessment.weekly_contribution, total)  # never more than the care costs
         plan.personal_budget = personal_budget_set(
             person=plan.person,
             actor=actor,
-            weekly_total_cost=plan.weekly_total,
+            weekly_total_cost=total,
             weekly_person_contribution=contribution,
-            split={
-                "weekly_direct_payment": plan.weekly_direct_payment,
-                "weekly_council_managed": plan.weekly_council_managed,
-                "weekly_individual_service_fund": plan.weekly_individual_service_fund,
-            },
+            split=split,
             effective_from=plan.start_date or timezone.localdate(),
             reason=f"Support plan {plan.pk} approved",
             financial_assessment=assessment,

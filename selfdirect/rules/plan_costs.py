@@ -6,6 +6,8 @@ cost frequency (unit type) says how a rate turns into a weekly amount: per-sessi
 multiplied by the planned units per week; weekly, fortnightly, 4-weekly, monthly, quarterly and annual rates are
 converted with the DHSC factors (reference section 4.1). Each line is rounded to the penny once; the total and
 every part of the split are sums of those rounded lines, so the parts always add up to the total exactly.
+Free services (community equipment, reablement: charging reg 3(2), rules/short_term.py) are left out of the total
+and the split, like unpaid support: the personal budget excludes costs that cannot be charged for (s26(4)).
 """
 
 from collections.abc import Iterable
@@ -66,6 +68,7 @@ def line_one_off_cost(*, unit_type: str, unit_rate: Decimal, units: Decimal) -> 
 class CostedLine:
     weekly_cost: Decimal
     management: str  # one of MANAGEMENT_OPTIONS, or NOT_PAID
+    free: bool = False  # a service the council may not charge for (short_term.is_free_component)
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,11 @@ class PlanCost:
 
 
 def plan_cost(lines: Iterable[CostedLine]) -> PlanCost:
-    """Total weekly cost and its split by management option. Lines nobody pays for are left out of both."""
+    """Total weekly cost and its split by management option. Lines nobody pays for, and free services, are left
+    out of both."""
     split = {option: ZERO for option in MANAGEMENT_OPTIONS}
     for line in lines:
-        if line.management == NOT_PAID:
+        if line.management == NOT_PAID or line.free:
             continue
         if line.management not in split:
             raise ValueError(f"Unknown way of managing the money: {line.management}")

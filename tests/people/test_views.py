@@ -279,6 +279,29 @@ def test_manager_allocates_and_worker_sees_it_in_caseload(client_as, team_manage
     assert person.full_name in team_page
 
 
+@pytest.mark.parametrize("role, warned", [(Role.ASSESSOR, True), (Role.SOCIAL_WORKER, False)])
+def test_complex_work_allocated_to_an_unqualified_worker_is_warned_about(
+    client_as, team_manager, user_of_role, team, person, role, warned
+):
+    """Complex work (an assessment marked complex) allocated to an assessor: allocated, with a warning; to a social
+    worker: no warning."""
+    from selfdirect.assessments.models import Assessment, QuestionBank
+
+    field = Assessment._meta.get_field
+    Assessment.objects.create(person=person, question_bank=QuestionBank.objects.first(), status="in_progress",
+                              is_complex=True, complexity_reasons="Conflict in the family",
+                              assessment_type=field("assessment_type").choices[0][0],
+                              method=field("method").choices[0][0])  # fmt: skip
+    worker = user_of_role(role, teams=[team])
+    response = client_as(team_manager).post(
+        reverse("person_allocate", args=[person.pk]), {"team": team.pk, "worker": worker.pk}, follow=True
+    )
+    html = response.content.decode()
+    person.refresh_from_db()
+    assert person.allocated_worker == worker
+    assert ("is not recorded as a qualified social worker" in html) is warned
+
+
 def test_allocating_to_a_worker_outside_the_team_is_refused(client_as, team_manager, user_of_role, team, person):
     """The service refuses a worker who is not in the chosen team; the page says why."""
     outsider = user_of_role(Role.SOCIAL_WORKER)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from selfdirect.assessments.seeding import PORTAL_DEMO_EMAIL, reset_assessment_pathway, seed_assessment_pathway
+from selfdirect.directory.seeding import reset_directory, seed_directory
 from selfdirect.market.seeding import reset_market, seed_market
 from selfdirect.money.seeding import reset_money, seed_money
 from selfdirect.payments.seeding import reset_direct_payments, seed_direct_payments
@@ -15,9 +16,11 @@ from selfdirect.payments.seeding_commitments import reset_commitments, seed_comm
 from selfdirect.people.seeding import AlreadySeeded, SeedError, demo_logins_text, seed_council
 from selfdirect.planning.seeding import reset_planning, seed_plans
 from selfdirect.planning.seeding_panel import seed_planning_organisations_and_panels, seed_planning_referrals
+from selfdirect.reablement.seeding import reset_short_term, seed_short_term
 from selfdirect.reviews.seeding import reset_reviews, seed_reviews
 from selfdirect.reviews.seeding_failures import reset_failed_arrangements, seed_failed_arrangements
 from selfdirect.safeguarding.seeding import reset_safeguarding, seed_safeguarding
+from selfdirect.workforce.seeding import reset_workforce, seed_workforce
 
 WHERE_TO_LOOK = f"""
 Where to look (http://127.0.0.1:8000):
@@ -43,6 +46,16 @@ Where to look (http://127.0.0.1:8000):
   admin          /settings/: the council's own choices (manager's limit, panel quorum, PA checks policy)
   {PORTAL_DEMO_EMAIL}  the public portal (/portal/): a daughter half-way through her mother's self-assessment
   anyone         /eligibility-checker/ and /information/ need no sign-in
+  social.worker  Short-term support: reablement under way and closed, 91-day follow-ups due; a person's
+                 "Individual budget" (other public money, an NHS share of a jointly funded plan)
+  manager        Reports: ASCOF 3D over time and by group, waiting times, panel, reviews, PA checks, direct-payment
+                 findings (CSV/XLSX); short-term support (STS001, STS002a/b, still at home at 91 days)
+  manager        Workforce: training needs by topic and team, readiness survey results beside the 2008-2010
+                 figures, peer groups and mentoring; the allocation check (complex work held by unqualified staff)
+  social.worker  /readiness-survey/: answer this year's anonymous survey; /my-development/: training and needs
+  anyone         /directory/: lunch clubs, befriending, advocacy near a postcode (try NM1 2AB);
+                 /openreferral/services: the same as Open Referral UK JSON
+  commissioner   Directory: entries by review date (some overdue), mark as checked, email an organisation its link
 """
 
 
@@ -83,6 +96,9 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if reset:
+                    reset_directory()
+                    reset_workforce()
+                    reset_short_term()  # episodes and other funding refer to plans, requests and people
                     reset_direct_payments()  # agreements refer to plans, budgets, contacts and providers
                     reset_commitments()
                     reset_safeguarding()
@@ -110,6 +126,9 @@ class Command(BaseCommand):
                     planning |= seed_failed_arrangements(seed=seed)
                     planning |= seed_direct_payments(seed=seed) | seed_commitments(seed=seed)
                     planning |= seed_safeguarding(seed=seed)
+                    planning |= seed_short_term(seed=seed)
+                    planning |= seed_workforce(seed=seed)
+                    planning |= seed_directory(seed=seed)  # after the market and planning organisations: it lists them
         except AlreadySeeded as exc:
             # Not an error: `make demo` can be run again safely.
             self.stdout.write(exc.message)
