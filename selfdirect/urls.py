@@ -4,12 +4,15 @@ from django.urls import include, path
 
 from selfdirect.api.api import api
 from selfdirect.core import views as core_views
+from selfdirect.core import views_health
 from selfdirect.core.forms import StaffAuthenticationForm
 from selfdirect.people import views as people_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("health/", views_health.health, name="health"),
+    path("health/live/", views_health.liveness, name="health_live"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=StaffAuthenticationForm),

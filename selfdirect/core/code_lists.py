@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from selfdirect.rules import cld
+from selfdirect.rules import cld, cld_return
 
 from .audit import audit_record
 from .models import AuditEvent, CodeListConfirmation
@@ -28,7 +28,20 @@ LISTS = {
     "REVIEW_REASONS": "Review Reason",
     "REVIEW_METHODS": "Method of Review",
     "REVIEW_OUTCOMES_ACHIEVED": "Review Outcomes Achieved",
+    # What the CLD return writes where the reference is silent (rules/cld_return.py).
+    "CLIENT_FUNDING_STATUSES": "Client Funding Status (in the return)",
+    "YES_NO": "Yes/No flags (in the return)",
+    "DATE_FORMAT": "Date format (in the return)",
 }
+# Every list an administrator may be asked to confirm, and why.
+UNCONFIRMED = cld.UNCONFIRMED_LISTS | cld_return.UNCONFIRMED
+
+
+def _values(name: str) -> list[str]:
+    value = getattr(cld, name, None)
+    if value is None:
+        value = getattr(cld_return, name)
+    return [value.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy")] if isinstance(value, str) else value
 
 
 @dataclass
@@ -47,14 +60,14 @@ class CodeList:
 def code_lists() -> list[CodeList]:
     confirmations = {c.list_name: c for c in CodeListConfirmation.objects.select_related("confirmed_by")}
     return [
-        CodeList(name, label, getattr(cld, name), cld.UNCONFIRMED_LISTS.get(name, ""), confirmations.get(name))
+        CodeList(name, label, _values(name), UNCONFIRMED.get(name, ""), confirmations.get(name))
         for name, label in LISTS.items()
     ]
 
 
 @transaction.atomic
 def code_list_confirm(*, name: str, actor, note: str = "", request=None) -> CodeListConfirmation:
-    if name not in cld.UNCONFIRMED_LISTS:
+    if name not in UNCONFIRMED:
         raise DomainError("Only lists marked UNCONFIRMED need confirming.")
     if CodeListConfirmation.objects.filter(list_name=name).exists():
         raise DomainError("This list has already been confirmed.")

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_cld
+
+urlpatterns = [
+    path("reporting/cld/", views_cld.cld_return, name="cld_return"),
+    path("reporting/cld/return.csv", views_cld.cld_return_csv, name="cld_return_csv"),
+]

@@ -4,13 +4,17 @@ from django.urls import reverse
 
 from selfdirect.core.models import AuditEvent, CodeListConfirmation
 from selfdirect.core.roles import Role
-from selfdirect.rules import cld
+from selfdirect.rules import cld, cld_return
+
+# The code lists the reference leaves open, and what the CLD return writes where the reference is silent.
+TO_CONFIRM = len(cld.UNCONFIRMED_LISTS) + len(cld_return.UNCONFIRMED)
 
 
 def test_page_lists_unconfirmed_code_lists_for_administrators(user_of_role, client_as):
     html = client_as(user_of_role(Role.ADMINISTRATOR)).get(reverse("code_lists")).content.decode()
-    assert html.count("UNCONFIRMED</strong>") == len(cld.UNCONFIRMED_LISTS)
+    assert html.count("UNCONFIRMED</strong>") == TO_CONFIRM
     assert "Primary Support Reason" in html and "Confirmed by the reference" in html
+    assert "Client Funding Status (in the return)" in html and "dd/mm/yyyy" in html
 
 
 def test_administrator_confirms_a_list_with_an_audit_record(user_of_role, client_as):
@@ -21,7 +25,7 @@ def test_administrator_confirms_a_list_with_an_audit_record(user_of_role, client
     assert CodeListConfirmation.objects.get(list_name="GENDERS").confirmed_by == admin
     assert AuditEvent.objects.filter(object_type="core.codelistconfirmation", actor=admin).exists()
     html = client.get(reverse("code_lists")).content.decode()
-    assert html.count("UNCONFIRMED</strong>") == len(cld.UNCONFIRMED_LISTS) - 1
+    assert html.count("UNCONFIRMED</strong>") == TO_CONFIRM - 1
 
 
 def test_confirmed_or_unknown_lists_cannot_be_confirmed(user_of_role, client_as):

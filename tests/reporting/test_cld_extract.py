@@ -1,0 +1,177 @@
+"""The CLD return built from records (selfdirect/reporting/cld_extract.py): the rows of a small council for July to
+September 2026, written out by hand, and the validation report over them."""
+
+import io
+from decimal import Decimal
+
+import pytest
+
+from selfdirect.market.selectors import cld_service_event
+from selfdirect.reporting import cld_extract
+from selfdirect.reviews.selectors import cld_review_event
+from selfdirect.rules import cld_return as R
+from tests.reporting.cld_fixtures import END, START, small_council
+
+pytestmark = pytest.mark.django_db
+
+MARY = {
+    "LA Code": "X99",
+    "Reporting Period Start Date": "01/07/2026",
+    "Reporting Period End Date": "30/09/2026",
+    "NHS Number": "9990000018",
+    "LA Person Unique Identifier": "P9100001",
+    "First Name": "Mary",
+    "Last Name": "Smith",
+    "GP Practice Name": "Moor Lane Surgery",
+    "GP Practice Code": "N81001",
+    "Gender": "Female",
+    "Ethnicity": "White: Irish",
+    "Date of Birth": "14/03/1948",
+    "Client Type": "Service User",
+    "Primary Support Reason": "Physical Support: Personal care support",
+    "Postcode": "NM1 2AB",
+    "Accommodation Status": "Owner occupier or shared ownership scheme",
+    "Has Unpaid Carer": "Yes",
+}
+FUNDING = {"Client Funding Status": "Part funded by the council (client contributes)"}
+
+
+def expected_rows(c) -> list[dict]:
+    """Every non-blank cell of the return, by hand."""
+    return [
+        MARY | FUNDING | {
+            "Event Type": "Request", "Event Reference": f"REQ-{c['request'].pk}", "Event Start Date": "02/07/2026",
+            "Event End Date": "06/07/2026", "Event Outcome": "Progress to Assessment",
+            "Request: Route of Access": "Discharge from Hospital",
+        },
+        {
+            "LA Code": "X99", "Reporting Period Start Date": "01/07/2026", "Reporting Period End Date": "30/09/2026",
+            "LA Person Unique Identifier": "P9100002", "First Name": "Ned", "Last Name": "Nonumber",
+            "Gender": "Male", "Ethnicity": "No data: Refused", "Date of Birth": "05/05/1990",
+            "Client Type": "Service User", "Primary Support Reason": "Learning Disability Support",
+            "Postcode": "NM2 3FG", "Accommodation Status": "Tenant", "Has Unpaid Carer": "No",
+            "Event Type": "Request", "Event Reference": f"REQ-{c['ned_request'].pk}", "Event Start Date": "01/09/2026",
+            "Request: Route of Access": "Community/Other route",
+        },
+        MARY | {
+            "Event Type": "Assessment", "Event Reference": f"ASM-{c['assessment'].pk}",
+            "Event Start Date": "07/07/2026", "Event End Date": "20/07/2026",
+            "Event Outcome": "Progress to Support Planning / Services", "Assessment Type": "Care Act Needs Assessment",
+            "Eligible Needs Identified": "Yes", "Method of Assessment": "Face to Face",
+        } | FUNDING,
+        MARY | FUNDING | {
+            "Event Type": "Assessment", "Event Reference": f"FA-{c['financial'].pk}",
+            "Event Start Date": "21/07/2026", "Event End Date": "21/07/2026", "Assessment Type": "Financial Assessment",
+        },
+        MARY | FUNDING | {
+            "Event Type": "Service", "Event Reference": f"SRV-{c['arrangement'].pk}", "Event Start Date": "01/08/2026",
+            "Event Outcome": "Provision of service", "Service Type": "Long Term Support: Community",
+            "Service Component": "Home Support", "Delivery Mechanism": "CASSR Managed Personal Budget",
+            "Provider CQC Location ID": "1-101", "Provider CQC Location Name": "Moorside Home Care",
+            "Unit Cost": "24.00", "Cost Frequency (Unit Type)": "Hourly", "Planned units per week": "10.00",
+        },
+        MARY | FUNDING | {
+            "Event Type": "Review", "Event Reference": f"REV-{c['review'].pk}", "Event Start Date": "15/09/2026",
+            "Event End Date": "15/09/2026", "Event Outcome": "No change in package", "Review Reason": "Planned",
+            "Review Outcomes Achieved": "Fully achieved", "Method of Review": "Face to Face",
+        },
+        {
+            "LA Code": "X99", "Reporting Period Start Date": "01/07/2026", "Reporting Period End Date": "30/09/2026",
+            "LA Person Unique Identifier": f"CONTACT-{c['carer'].pk}", "First Name": "Jane", "Last Name": "Smith",
+            "Client Type": "Carer known by association", "No. of adults being cared for": "1",
+            "Adult 1 Linked Person_ID": "P9100001",
+        },
+    ]  # fmt: skip
+
+
+def written(rows) -> list[dict]:
+    return [{k: v for k, v in zip(R.COLUMNS, R.csv_values(row.values), strict=True) if v} for row in rows]
+
+
+@pytest.fixture
+def council(settings):
+    settings.COUNCIL_LA_CODE = "X99"
+    return small_council()
+
+
+def test_rows_for_the_period(council):
+    """One row per event touching July-September (the June request and the October review are left out), then
+    Mary's carer known by association. Mary's funding status (from her financial assessment) is on every row of
+    hers; Ned has none, and no NHS number."""
+    rows = list(cld_extract.CldExtract(start=START, end=END).rows())
+    assert written(rows) == expected_rows(council)
+
+
+def test_service_and_review_rows_agree_with_the_apps_own_cld_events(council):
+    """The return's service and review columns are the ones market and reviews already describe."""
+    rows = {r.record.kind: r.values for r in cld_extract.CldExtract(start=START, end=END).rows()}
+    for kind, event in [
+        ("service", cld_service_event(council["arrangement"])),
+        ("review", cld_review_event(council["review"])),
+    ]:
+        for column, value in event.items():
+            if column != "Provider CQC Location Name":
+                assert rows[kind][column] == value, column
+    assert rows["service"]["Unit Cost"] == Decimal("24.00")
+
+
+def test_a_person_without_an_nhs_number_is_reported_not_dropped(council):
+    extract = cld_extract.CldExtract(start=START, end=END)
+    report = cld_extract.validate(extract.rows())
+    problems = report.examples["nhs_number"]
+    references = [p.record.reference for p in problems]
+    assert f"REQ-{council['ned_request'].pk}" in references
+    ned = next(p for p in problems if p.record.council_id == "P9100002")
+    assert ned.url == f"/people/{council['ned'].pk}/"
+
+
+def test_validation_report_by_rule(council):
+    """Ned's open request has no end date, outcome or NHS number; Ned (33, learning disability) has no employment
+    status; the carer by association has no NHS number, gender, ethnicity, date of birth, PSR, postcode,
+    accommodation or unpaid-carer flag. Mary's rows are complete."""
+    report = cld_extract.validate(cld_extract.CldExtract(start=START, end=END).rows())
+    assert report.rows == 7
+    counts = {name: n for name, n in report.counts.items() if n}
+    assert counts == {
+        "nhs_number": 2,
+        "gender": 1,
+        "ethnicity": 1,
+        "date_of_birth": 1,
+        "primary_support_reason": 1,
+        "postcode": 1,
+        "accommodation_status": 1,
+        "has_unpaid_carer": 1,
+        "employment_status": 1,
+        "event_end_date": 1,
+        "event_outcome": 1,
+    }
+    end_date = report.examples["event_end_date"][0]
+    assert end_date.url == f"/requests/{council['ned_request'].pk}/"
+    assert report.by_rule()[0][0].name == "nhs_number"
+
+
+def test_records_to_fix_link_to_the_page_for_each_kind(council):
+    c = council
+    urls = {r.record.kind: r.record.event_url() for r in cld_extract.CldExtract(start=START, end=END).rows()}
+    assert urls == {
+        "request": f"/requests/{c['ned_request'].pk}/",
+        "assessment": f"/assessments/{c['assessment'].pk}/",
+        "financial_assessment": f"/financial-assessments/{c['financial'].pk}/",
+        "service": f"/plans/{c['plan'].pk}/",
+        "review": f"/reviews/{c['review'].pk}/",
+        "contact": f"/people/{c['mary'].pk}/",
+    }
+
+
+def test_a_period_with_nothing_in_it(council):
+    extract = cld_extract.CldExtract(start=START.replace(year=2020), end=END.replace(year=2020))
+    out = io.StringIO()
+    assert cld_extract.write_csv(extract.rows(), out) == 0
+    assert out.getvalue() == ",".join(f'"{c}"' if "," in c else c for c in R.COLUMNS) + "\r\n"
+
+
+def test_reading_is_chunked_with_a_bounded_number_of_queries(council, django_assert_max_num_queries):
+    """A handful of queries whatever the number of events: lookups, then one streamed query per kind of event."""
+    extract = cld_extract.CldExtract(start=START, end=END, chunk=2)
+    with django_assert_max_num_queries(12):
+        assert sum(1 for _ in extract.rows()) == 7
