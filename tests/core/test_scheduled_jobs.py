@@ -13,7 +13,7 @@ from selfdirect.core.models import AuditEvent
 from selfdirect.core.roles import Role
 from selfdirect.reviews.models import Task
 
-ALL_JOBS = ["reviews_due", "reminders", "check_alerts", "referrals", "dp_monitor", "payment_run"]
+ALL_JOBS = ["reviews_due", "reminders", "check_alerts", "referrals", "dp_monitor", "directory_sync", "payment_run"]
 MONDAY = datetime.date(2026, 3, 2)
 SATURDAY = datetime.date(2026, 3, 7)
 

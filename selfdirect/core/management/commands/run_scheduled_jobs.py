@@ -92,6 +92,8 @@ JOBS = (
     Job("check_alerts", _command("check_alerts", "--date", "{date}")),
     Job("referrals", _command("planning_referrals_promote")),
     Job("dp_monitor", _command("dp_monitor", "--today", "{date}", "--no-progress")),
+    # Providers and support-planning organisations into the public directory (closed ones marked closed).
+    Job("directory_sync", _command("directory_sync")),
     Job(
         "payment_run",
         _command("payment_run", "--date", "{date}", "--verbosity", "0"),
