@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "selfdirect.reporting",
     "selfdirect.directory",
     "selfdirect.portal",
+    "selfdirect.api",
 ]
 
 MIDDLEWARE = [

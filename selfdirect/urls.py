@@ -35,6 +35,7 @@ urlpatterns = [
     path("teams/", people_views.team_list, name="team_list"),
     path("teams/<int:team_pk>/", people_views.team_caseload, name="team_caseload"),
     path("api/v1/", api.urls),
+    path("", include("selfdirect.api.urls_tokens")),
     path("", include("selfdirect.directory.urls")),
     path("portal/", include("selfdirect.portal.urls")),
     path("", include("selfdirect.assessments.urls")),

@@ -21,11 +21,13 @@ from collections.abc import Sequence
 from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 import pydantic
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, ValidationError, ValidationErrorContext
 from ninja.parser import Parser
+
+from selfdirect.core.services import DomainError
 
 BODY = "body"
 
@@ -262,7 +264,7 @@ def describe_error(model: type, error: dict[str, Any]) -> tuple[str, str]:
 
 def _message(kind: str, error: dict[str, Any], place: _Place, *, at_root: bool) -> str:
     ctx = error.get("ctx") or {}
-    custom = (place.model.error_messages if place.model is not None else {}).get(place.field_name or "", {})
+    custom = getattr(place.model, "error_messages", {}).get(place.field_name or "", {})
     shown = _shown(error.get("input"))
     if kind in custom and not at_root:
         values = _Blank({**ctx, "input": shown, "allowed": _expects(place.annotation, None)})
@@ -348,7 +350,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
         errors = [{"field": field, "message": message} for field, message in exc.errors]
-        return error_response(api, request, errors, exc.status)
+        response = error_response(api, request, errors, exc.status)
+        if exc.status == 401:
+            response["WWW-Authenticate"] = 'Bearer realm="selfdirect"'
+        return response
+
+    def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        # A role without the right, or a restricted record: the message says which (as the pages do).
+        message = str(exc) or "You may not see this"
+        return error_response(api, request, [{"field": "", "message": message}], 403)
+
+    def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return error_response(api, request, [{"field": exc.field or "", "message": exc.message}])
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc.__cause__, BodyParseError):
@@ -368,6 +381,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(ApiError, on_api_error)
     api.add_exception_handler(HttpError, on_http_error)
     api.add_exception_handler(Http404, on_not_found)
+    api.add_exception_handler(PermissionDenied, on_permission_denied)
+    api.add_exception_handler(DomainError, on_domain_error)
     api.add_exception_handler(RequestDataTooBig, on_too_big)
 
 
