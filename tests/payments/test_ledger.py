@@ -191,9 +191,9 @@ def postings(draw):
     accounts = draw(st.lists(kinds, min_size=2, max_size=4, unique=True))
     amounts = [draw(pennies) * draw(st.sampled_from([1, -1])) for _ in accounts[:-1]]
     last = -sum(amounts, Decimal(0))
-    if last == 0:
-        amounts[0] += Decimal("0.01")
-        last -= Decimal("0.01")
+    if last == 0:  # the others cancel out: make the first a penny larger (away from £0, so it never becomes £0)
+        amounts[0] += Decimal("0.01") if amounts[0] > 0 else Decimal("-0.01")
+        last = -sum(amounts, Decimal(0))
     return dict(zip(accounts, [*amounts, last], strict=True))
 
 
