@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "selfdirect.core",
     "selfdirect.workforce",
     "selfdirect.people",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "selfdirect.directory",
     "selfdirect.portal",
     "selfdirect.api",
+    "selfdirect.governance",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +113,12 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Staff must confirm a second factor (an authenticator app code) after their password. Councils must keep this on;
+# SECOND_FACTOR_REQUIRED=0 is for local development only (docs/security.md).
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "selfdirect"
+# Failed codes are throttled with failed passwords from the audit log (core/throttle.py), not per device.
+OTP_TOTP_THROTTLE_FACTOR = 0
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

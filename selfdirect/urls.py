@@ -19,6 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("selfdirect.core.second_factor_urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("code-lists/", core_views.code_lists, name="code_lists"),
     path("people/", people_views.person_search, name="person_search"),
@@ -55,5 +56,6 @@ urlpatterns = [
     path("", include("selfdirect.reporting.urls_cld")),
     path("", include("selfdirect.reporting.urls_dashboard")),
     path("", include("selfdirect.workforce.urls")),
+    path("", include("selfdirect.governance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,7 @@
 - `user_of_role(role, teams=(), **fields)`: make a staff user with that role, optionally in teams.
 - `team`: a team. `social_worker` and `team_manager` are both members of `team`.
 - `person`: a person record with no allocation (made by a factory: no audit or timeline rows).
-- `client_as(user)`: a fresh django test Client signed in as `user` (several can be used at once).
+- `client_as(user)`: a fresh django test Client signed in as `user`, second factor passed (several at once).
 pytest-django's own fixtures (`django_assert_num_queries`, `django_assert_max_num_queries`, `settings`,
 `rf`, `client`) are available as usual.
 """
@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from selfdirect.core.roles import Role
+from selfdirect.core.second_factor import mark_second_factor_verified
 
 from .factories import PersonFactory, TeamFactory, UserFactory
 
@@ -54,11 +55,15 @@ def person(db):
 
 @pytest.fixture
 def client_as(db):
-    """A callable: client_as(user) -> a django test Client already signed in as `user`."""
+    """A callable: client_as(user) -> a django test Client already signed in as `user` (second factor passed)."""
 
     def make(user) -> Client:
         client = Client()
         client.force_login(user)
+        # Staff have passed the second factor, marked in the session the same way the code step marks it.
+        session = client.session
+        mark_second_factor_verified(session, user)
+        session.save()
         return client
 
     return make

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from .roles import Role
+from .second_factor import redirect_to_second_factor, second_factor_missing
 
 
 class Action(models.TextChoices):
@@ -172,7 +173,8 @@ def require(user, action: str) -> None:
 
 
 def staff_required(action: str | None = None):
-    """View decorator: signed-in staff only, and (if given) a role allowed to do `action`."""
+    """View decorator: signed-in staff who have confirmed their second factor this session, and (if given) a role
+    allowed to do `action`."""
 
     def decorator(view):
         @wraps(view)
@@ -181,6 +183,9 @@ def staff_required(action: str | None = None):
                 return redirect_to_login(request.get_full_path())
             if not request.user.is_staff_member:
                 raise PermissionDenied("This page is for council staff.")
+            # Before the role check: until the code is confirmed, the session learns nothing about any page.
+            if second_factor_missing(request):
+                return redirect_to_second_factor(request)
             if action is not None:
                 require(request.user, action)
             return view(request, *args, **kwargs)

@@ -147,8 +147,12 @@ class AllocationForm(GovukFormMixin, forms.Form):
         from selfdirect.core.models import User
 
         caseholders = [*CASEHOLDING_ROLES, Role.SOCIAL_WORKER, Role.TEAM_MANAGER]
-        self.fields["worker"].queryset = User.objects.filter(is_active=True, role__in=caseholders).order_by(
-            "last_name", "first_name"
+        # Integration service accounts hold a role for the API's sake; they are not people to allocate to.
+        self.fields["worker"].queryset = (
+            User.objects.filter(is_active=True, role__in=caseholders)
+            .exclude(api_tokens__kind="integration")
+            .distinct()
+            .order_by("last_name", "first_name")
         )
         self.fields["worker"].label_from_instance = lambda u: f"{u} – {u.get_role_display()}"
 

@@ -1145,4 +1145,7 @@ def demo_logins_text() -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(2)]
     lines = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c}".rstrip() for a, b, c in rows]
     lines.insert(1, f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * 5}")
-    return "\n".join([f"Demo sign-ins (password for every account: {DEMO_PASSWORD})", *lines])
+    from selfdirect.core.second_factor_demo import demo_second_factor_text
+
+    return "\n".join([f"Demo sign-ins (password for every account: {DEMO_PASSWORD})", *lines, "",
+                      demo_second_factor_text()])  # fmt: skip

@@ -216,3 +216,13 @@ def test_the_reference_page_lists_every_operation_without_inline_script(db):
     for path in ("/api/v1/people/{person_id}/notes", "/api/v1/events", "/api/v1/calculators/charging"):
         assert path in html
     assert 'id="schema-NoteIn"' in html and "Add a case note (note.add)" in html
+
+
+def test_integration_accounts_are_not_offered_as_workers_to_allocate_to(admin, social_worker, team):
+    """An integration holding a social worker's role is a service account: the allocation form lists people only."""
+    from selfdirect.people.forms import AllocationForm
+
+    token, _secret = api_token_issue(name="NHS discharge feed", actor=admin, integration_role=Role.SOCIAL_WORKER,
+                                     expires_on=timezone.localdate() + datetime.timedelta(days=30))  # fmt: skip
+    workers = list(AllocationForm().fields["worker"].queryset)
+    assert social_worker in workers and token.user not in workers

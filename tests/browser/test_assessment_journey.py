@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from selfdirect.assessments import services
 from selfdirect.core.roles import Role
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signin import staff_sign_in
 from tests.factories import PersonFactory, TeamFactory, UserFactory
 
 
@@ -38,10 +39,7 @@ def submitted(transactional_db):
 
 
 def test_verify_and_sign_off_after_an_advocate_is_arranged(page: Page, live_server, submitted):
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill("sam")
-    page.get_by_label("Password").fill("password")
-    page.get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, live_server.url, "sam")
 
     page.get_by_role("link", name="Assessments").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Assessments")

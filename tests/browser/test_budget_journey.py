@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from selfdirect.core.roles import Role
 from selfdirect.money.budget_services import personal_budget_set
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signin import staff_sign_in
 from tests.factories import PersonFactory, UserFactory
 
 PASSWORD = "password"
@@ -34,10 +35,7 @@ def test_finance_officer_reads_and_changes_a_personal_budget(page: Page, live_se
     """Sign in, open the person's personal budget (total, contribution, council amount, weekly and yearly, and how
     it is managed), the printable statement, then change it: first with a mistake, then correctly."""
     person = budget.person
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill("ruth")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, live_server.url, "ruth")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ruth")
 
     page.goto(f"{live_server.url}/people/{person.pk}/personal-budget/")

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from selfdirect.core.roles import Role
 from selfdirect.money.models import FinancialAssessment
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signin import staff_sign_in
 from tests.factories import PersonFactory, UserFactory
 from tests.money import load_charging_figures
 
@@ -23,10 +24,7 @@ def council(transactional_db):
 
 
 def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("password")
-    page.get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, base_url, username)
 
 
 def test_finance_officer_completes_an_assessment_and_opens_the_letter(page: Page, live_server, council):

@@ -20,6 +20,7 @@ from selfdirect.market.models import Arrangement
 from selfdirect.planning.models import ContingencyPlan
 from selfdirect.reviews.models import FailedArrangement, Review, Task
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signin import staff_sign_in
 from tests.factories import PersonFactory, TeamFactory, UserFactory
 from tests.market.factories import ProviderFactory, approved_line
 from tests.planning.plans import CONTINGENCY
@@ -58,13 +59,7 @@ def success(page: Page, text: str) -> None:
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/sign-in/")
-    expect(heading(page)).to_have_text(re.compile(r"^Sign in"))
-    assert_no_axe_violations(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, base, username, check_accessibility=True)
 
 
 def fill_date(page: Page, legend: str, day: datetime.date) -> None:

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from selfdirect.core.roles import Role
 from selfdirect.people import services
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signin import staff_sign_in
 from tests.factories import PersonFactory, TeamFactory, UserFactory
 
 PASSWORD = "password"
@@ -27,12 +28,7 @@ def council(transactional_db):
 
 
 def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to selfdirect")
-    assert_no_axe_violations(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, base_url, username, check_accessibility=True)
 
 
 def test_social_worker_finds_a_person_and_adds_a_note(page: Page, live_server, council):

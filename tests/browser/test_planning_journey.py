@@ -20,6 +20,7 @@ from selfdirect.market.models import Arrangement
 from selfdirect.money import ras_services
 from selfdirect.planning.models import SupportPlan
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signin import staff_sign_in
 from tests.factories import TeamFactory, UserFactory
 from tests.market.factories import PaFactory, with_checks
 from tests.planning.factories_panel import meeting
@@ -207,7 +208,7 @@ def send_for_approval(page: Page) -> None:
 
 
 def worker_sends_it_for_approval(page: Page, base: str, plan: SupportPlan) -> None:
-    sign_in(page, f"{base}/sign-in/", "Username", "sam")
+    staff_sign_in(page, base, "sam", check_accessibility=True)
     page.goto(f"{base}/plans/{plan.pk}/")
     expect(heading(page)).to_have_text("Support plan")
     expect(status(page)).to_contain_text("Being written")
@@ -241,7 +242,7 @@ def worker_sends_it_for_approval(page: Page, base: str, plan: SupportPlan) -> No
 
 
 def worker_fixes_and_sends_it_again(page: Page, base: str, plan: SupportPlan) -> None:
-    sign_in(page, f"{base}/sign-in/", "Username", "sam")
+    staff_sign_in(page, base, "sam", check_accessibility=True)
     page.goto(f"{base}/plans/{plan.pk}/")
     expect(status(page)).to_contain_text("Returned for changes")
     page.get_by_role("link", name="Change the contingency plan").click()
@@ -261,7 +262,7 @@ def worker_fixes_and_sends_it_again(page: Page, base: str, plan: SupportPlan) ->
 def panel_decides(page: Page, base: str, plan: SupportPlan, panel_meeting, decide) -> None:
     """A member records who attended, puts the plan on the agenda and records the decision (`decide` fills the
     decision form)."""
-    sign_in(page, f"{base}/sign-in/", "Username", "martin")
+    staff_sign_in(page, base, "martin", check_accessibility=True)
     page.goto(f"{base}/panel/{panel_meeting.pk}/")
     expect(page.get_by_text("Not quorate")).to_be_visible()
     assert_no_axe_violations(page)
@@ -308,7 +309,7 @@ def approve(page: Page) -> None:
 
 
 def broker_arranges_the_pa(page: Page, base: str, plan: SupportPlan, person) -> None:
-    sign_in(page, f"{base}/sign-in/", "Username", "bea")
+    staff_sign_in(page, base, "bea", check_accessibility=True)
     page.goto(f"{base}/plans/{plan.pk}/")
     expect(status(page)).to_contain_text("Approved")
     page.get_by_role("link", name="Arrange Help to cook the evening meal").click()

@@ -12,6 +12,7 @@ from selfdirect.core.roles import Role
 from selfdirect.money import ras_services
 from selfdirect.money.models import IndicativeBudget
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signin import staff_sign_in
 from tests.factories import PersonFactory, UserFactory, portal_self_assessment_with_record
 from tests.money.test_ras_calibrate import synthetic_council
 from tests.portal.bank import ensure_question_bank
@@ -28,13 +29,6 @@ def council(transactional_db):
     ras_services.ras_table_install_default()
     synthetic_council()
     return UserFactory(username="tess", role=Role.TEAM_MANAGER, first_name="Tess", last_name="Manager")
-
-
-def staff_sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def with_supervision(assessment, level: str):

@@ -11,6 +11,7 @@ from selfdirect.assessments.models import SupportRequest
 from selfdirect.core.roles import Role
 from selfdirect.people.models import Person
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signin import staff_sign_in
 from tests.factories import TeamFactory, UserFactory
 
 PASSWORD = "password"
@@ -24,12 +25,7 @@ def worker(transactional_db):
 
 
 def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to selfdirect")
-    assert_no_axe_violations(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, base_url, username, check_accessibility=True)
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Sam")
     assert_no_axe_violations(page)
 

@@ -15,6 +15,7 @@ from selfdirect.safeguarding import forms as safeguarding_forms
 from selfdirect.safeguarding import services
 from selfdirect.safeguarding.models import BreakGlass, SafeguardingConcern, SafeguardingEnquiry
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signin import staff_sign_in
 from tests.factories import PersonFactory, TeamFactory, UserFactory
 
 PASSWORD = "password"  # every UserFactory account's
@@ -44,12 +45,7 @@ def success(page: Page, text: str) -> None:
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/sign-in/")
-    expect(heading(page)).to_have_text(re.compile(r"^Sign in"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, base, username)
 
 
 def answer(page: Page, legend: str, label: str) -> None:

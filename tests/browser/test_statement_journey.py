@@ -21,6 +21,7 @@ from selfdirect.payments.monitoring import dp_monitor
 from selfdirect.payments.selectors import balance
 from selfdirect.reviews.models import Task
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.signin import staff_sign_in
 from tests.factories import PersonFactory, UserFactory
 from tests.payments.test_statements import FIXTURES, council_payment, make_agreement
 
@@ -53,13 +54,7 @@ def success(page: Page, text: str) -> None:
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/sign-in/")
-    expect(heading(page)).to_have_text(re.compile(r"^Sign in"))
-    assert_no_axe_violations(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    staff_sign_in(page, base, username, check_accessibility=True)
 
 
 def test_a_finance_officer_imports_a_statement_and_resolves_a_finding(page: Page, live_server, council):

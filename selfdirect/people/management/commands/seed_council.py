@@ -7,8 +7,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from selfdirect.api.seeding import reset_api_tokens, seed_api_tokens
 from selfdirect.assessments.seeding import PORTAL_DEMO_EMAIL, reset_assessment_pathway, seed_assessment_pathway
+from selfdirect.core.second_factor_demo import seed_demo_second_factors
 from selfdirect.directory.seeding import reset_directory, seed_directory
+from selfdirect.governance.seeding import reset_governance, seed_governance
 from selfdirect.market.seeding import reset_market, seed_market
 from selfdirect.money.seeding import reset_money, seed_money
 from selfdirect.payments.seeding import reset_direct_payments, seed_direct_payments
@@ -56,6 +59,9 @@ Where to look (http://127.0.0.1:8000):
   anyone         /directory/: lunch clubs, befriending, advocacy near a postcode (try NM1 2AB);
                  /openreferral/services: the same as Open Referral UK JSON
   commissioner   Directory: entries by review date (some overdue), mark as checked, email an organisation its link
+  admin          API tokens: integration tokens (one in use, one revoked, one expired); /api/docs
+  dpo            Subject access (a person's records as JSON and PDF), Retention (records due a decision)
+  manager        Unusual access: workers opening many records outside their caseload, flagged records read
 """
 
 
@@ -96,6 +102,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if reset:
+                    reset_governance()
+                    reset_api_tokens()  # tokens protect their users from deletion
                     reset_directory()
                     reset_workforce()
                     reset_short_term()  # episodes and other funding refer to plans, requests and people
@@ -115,6 +123,8 @@ class Command(BaseCommand):
                     as_of=as_of,
                     progress_stream=self.stderr if verbosity > 0 else None,
                 )
+                # Demo staff need their authenticator to sign in, even in a people-only council.
+                governance = seed_governance(seed=seed)
                 pathway = {} if people_only else seed_assessment_pathway(seed=seed)
                 money = {} if people_only else seed_money(seed=seed)
                 planning = {}
@@ -129,8 +139,11 @@ class Command(BaseCommand):
                     planning |= seed_short_term(seed=seed)
                     planning |= seed_workforce(seed=seed)
                     planning |= seed_directory(seed=seed)  # after the market and planning organisations: it lists them
+                    planning |= seed_api_tokens(seed=seed)
         except AlreadySeeded as exc:
-            # Not an error: `make demo` can be run again safely.
+            # Not an error: `make demo` can be run again safely. A council seeded before staff needed a second
+            # factor gets the demo authenticators now.
+            seed_demo_second_factors()
             self.stdout.write(exc.message)
             self.stdout.write(WHERE_TO_LOOK)
             return
@@ -141,6 +154,8 @@ class Command(BaseCommand):
             self.stdout.write("Pathway: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in pathway.items()))
         if money:
             self.stdout.write("Money: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in money.items()))
+        if governance:
+            self.stdout.write("Governance: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in governance.items()))
         if planning:
             self.stdout.write("Planning: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in planning.items()))
         self.stdout.write("")
