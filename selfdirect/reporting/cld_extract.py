@@ -16,6 +16,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -327,6 +328,7 @@ class CldExtract:
             yield Row(row, self._record("financial_assessment", v, reference))
 
     def _service_rows(self) -> Iterator[Row]:
+        shares = _council_shares(on=self.period.end)
         for v in self.services().iterator(chunk_size=self.chunk):
             carer = v["service_type"].startswith("Carer Support")
             row = self._base(v, client_type=R.CARER if carer else R.SERVICE_USER)
@@ -350,7 +352,7 @@ class CldExtract:
                         service_type=v["service_type"],
                         service_component=v["service_component"],
                         delivery_mechanism=v["delivery_mechanism"],
-                        unit_cost=v["unit_cost"],
+                        unit_cost=_council_cost(v["unit_cost"], shares.get(v["plan_line__plan_id"])),
                         frequency=v["cost_frequency"],
                         units=v["planned_units_per_week"],
                     ),
@@ -511,3 +513,18 @@ def write_csv_file(rows: Iterable[Row], path: Path, **kwargs) -> int:
         Path(temp).unlink(missing_ok=True)
         raise
     return written
+
+
+def _council_shares(*, on) -> dict:
+    """{plan id: the council's fraction of its cost} for jointly funded plans (few): the return reports the
+    council's cost, not the NHS's share of it."""
+    from selfdirect.reablement.models import JointFunding
+    from selfdirect.reablement.selectors import council_share_ratios
+
+    return council_share_ratios(plan_ids=JointFunding.objects.values_list("plan_id", flat=True), on=on)
+
+
+def _council_cost(unit_cost, share):
+    if unit_cost is None or share is None:
+        return unit_cost
+    return (unit_cost * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

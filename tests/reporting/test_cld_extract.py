@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from selfdirect.market.selectors import cld_service_event
+from selfdirect.planning.models import SupportPlan
 from selfdirect.reporting import cld_extract
 from selfdirect.reviews.selectors import cld_review_event
 from selfdirect.rules import cld_return as R
@@ -175,3 +176,17 @@ def test_reading_is_chunked_with_a_bounded_number_of_queries(council, django_ass
     extract = cld_extract.CldExtract(start=START, end=END, chunk=2)
     with django_assert_max_num_queries(12):
         assert sum(1 for _ in extract.rows()) == 7
+
+
+def test_a_jointly_funded_service_reports_the_councils_cost(council):
+    """Mary's £240-a-week plan is 40% funded by the NHS from 1 July: the return's unit cost is the council's 60% of
+    £24.00 an hour, £14.40 (the NHS's share is not the council's spending)."""
+    from selfdirect.reablement.models import JointFunding
+
+    plan = council["plan"]
+    SupportPlan.objects.filter(pk=plan.pk).update(weekly_total=Decimal("240.00"))
+    JointFunding.objects.create(plan=plan, person=plan.person, funder="Northmoor ICB", method="percent",
+                                percent=Decimal("40"), start_date=START, created_by=plan.created_by)  # fmt: skip
+    rows = written(cld_extract.CldExtract(start=START, end=END).rows())
+    service = next(r for r in rows if r["Event Type"] == "Service")
+    assert service["Unit Cost"] == "14.40"
