@@ -29,7 +29,7 @@ from selfdirect.market.models import Arrangement
 from selfdirect.money.models import FinancialAssessment
 from selfdirect.people.models import Contact
 from selfdirect.reviews.models import Review
-from selfdirect.rules import cld
+from selfdirect.rules import cld, short_term
 from selfdirect.rules import cld_return as R
 
 CHUNK = 2000
@@ -61,7 +61,7 @@ def _person_lookups(prefix: str = "person__") -> list[str]:
 class Record:
     """Where a row came from: the record to open to fix it."""
 
-    kind: str  # request, assessment, financial_assessment, service, review, contact
+    kind: str  # request, assessment, financial_assessment, service, episode, review, contact
     pk: int
     person_pk: int | None
     reference: str  # the Event Reference, or CONTACT-<id> for a carer known by association
@@ -79,6 +79,8 @@ class Record:
             return reverse("plan_detail", args=[self.plan_pk])
         if self.kind == "review":
             return reverse("review_detail", args=[self.pk])
+        if self.kind == "episode":
+            return reverse("episode_detail", args=[self.pk])
         return self.person_url()
 
     def person_url(self) -> str:
@@ -168,6 +170,16 @@ class CldExtract:
                 "unit_cost", "cost_frequency", "planned_units_per_week", "provider__cqc_location_id",
                 "provider__name", "plan_line__plan_id", *_person_lookups(),
             )
+        )  # fmt: skip
+
+    def episodes(self):
+        from selfdirect.reablement.models import ShortTermEpisode
+
+        return (
+            ShortTermEpisode.objects.filter(self.period.overlaps("start_date", "actual_end"))
+            .order_by("pk")
+            .values("pk", "start_date", "actual_end", "service_type", "service_component", "sequel",
+                    *_person_lookups())
         )  # fmt: skip
 
     def reviews(self):
@@ -360,6 +372,28 @@ class CldExtract:
             )
             yield Row(row, self._record("service", v, reference, plan_pk=v["plan_line__plan_id"]))
 
+    def _episode_rows(self) -> Iterator[Row]:
+        """Reablement and other short-term support episodes are Service events too: the council commissions them,
+        and how they ended (the sequel) is their Event Outcome."""
+        for v in self.episodes().iterator(chunk_size=self.chunk):
+            row = self._base(v, client_type=R.SERVICE_USER)
+            reference = f"STS-{v['pk']}"
+            ended = v["actual_end"] if v["actual_end"] and v["actual_end"] <= self.period.end else None
+            outcome = short_term.sequel(v["sequel"]).event_outcome if ended and v["sequel"] else R.SERVICE_ONGOING
+            row.update(
+                {
+                    R.EVENT_TYPE: R.EVENT_SERVICE,
+                    R.EVENT_REFERENCE: reference,
+                    R.EVENT_START: v["start_date"],
+                    R.EVENT_END: ended,
+                    R.EVENT_OUTCOME: outcome,
+                    R.SERVICE_TYPE: v["service_type"],
+                    R.SERVICE_COMPONENT: v["service_component"],
+                    R.DELIVERY_MECHANISM: cld.DELIVERY_COMMISSIONED,
+                }
+            )
+            yield Row(row, self._record("episode", v, reference))
+
     def _review_rows(self) -> Iterator[Row]:
         for v in self.reviews().iterator(chunk_size=self.chunk):
             row = self._base(v, client_type=R.SERVICE_USER)
@@ -406,6 +440,7 @@ class CldExtract:
         yield from self._assessment_rows()
         yield from self._financial_assessment_rows()
         yield from self._service_rows()
+        yield from self._episode_rows()
         yield from self._review_rows()
         yield from self._carer_by_association_rows()
 

@@ -1,6 +1,7 @@
 """The CLD return built from records (selfdirect/reporting/cld_extract.py): the rows of a small council for July to
 September 2026, written out by hand, and the validation report over them."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -190,3 +191,27 @@ def test_a_jointly_funded_service_reports_the_councils_cost(council):
     rows = written(cld_extract.CldExtract(start=START, end=END).rows())
     service = next(r for r in rows if r["Event Type"] == "Service")
     assert service["Unit Cost"] == "14.40"
+
+
+def test_short_term_support_episodes_are_service_events(council):
+    """Mary left hospital on 3 August into six weeks of reablement, which closed on 10 September with no further
+    support: a Service event, ST-Max / Reablement, commissioned by the council, ended as planned. An episode still
+    open at the end of the period has no end date and is "Provision of service"."""
+    from selfdirect.reablement import services as short_term_services
+    from selfdirect.rules import short_term
+    from tests.reablement.factories import hospital_episode
+
+    mary, worker = council["plan"].person, council["plan"].created_by
+    episode = hospital_episode(mary, worker, discharged_on=datetime.date(2026, 8, 3))
+    short_term_services.episode_close(episode=episode, actor=worker, sequel=short_term.NO_FURTHER_SUPPORT,
+                                      actual_end=datetime.date(2026, 9, 10))  # fmt: skip
+    still_open = hospital_episode(mary, worker, discharged_on=datetime.date(2026, 9, 20))
+    rows = {r.get("Event Reference"): r for r in written(cld_extract.CldExtract(start=START, end=END).rows())}
+    closed = rows[f"STS-{episode.pk}"]
+    assert (closed["Event Type"], closed["Event Start Date"], closed["Event End Date"]) == ("Service", "03/08/2026",
+                                                                                          "10/09/2026")  # fmt: skip
+    assert closed["Service Type"] == "Short Term Support: ST-Max" and closed["Service Component"] == "Reablement"
+    assert closed["Delivery Mechanism"] == "CASSR Commissioned Support"
+    assert closed["Event Outcome"] == "Service ended as planned"
+    ongoing = rows[f"STS-{still_open.pk}"]
+    assert "Event End Date" not in ongoing and ongoing["Event Outcome"] == "Provision of service"
