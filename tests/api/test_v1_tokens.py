@@ -226,3 +226,9 @@ def test_integration_accounts_are_not_offered_as_workers_to_allocate_to(admin, s
                                      expires_on=timezone.localdate() + datetime.timedelta(days=30))  # fmt: skip
     workers = list(AllocationForm().fields["worker"].queryset)
     assert social_worker in workers and token.user not in workers
+
+
+def test_the_tokens_page_has_a_plain_title(admin, client_as):
+    html = client_as(admin).get("/api-tokens/").content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and title.strip().startswith("API tokens")
