@@ -177,3 +177,10 @@ def test_the_end_page(plan, finance, client_as, mary):
     agreement.refresh_from_db()
     assert agreement.end_date == D(2027, 1, 31) and agreement.end_reason == "moved"
     assert client_as(mary.allocated_worker).get(url).status_code == 403
+
+
+def test_an_error_is_named_once_in_the_page_title(plan, finance, client_as):
+    agreement = make_agreement(plan, finance)
+    html = client_as(finance).post(reverse("dp_agreement_end", args=[agreement.pk]), {}).content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Error: End direct payment") and title.count("Error:") == 1
