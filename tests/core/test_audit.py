@@ -10,6 +10,7 @@ from django.test import RequestFactory
 
 from selfdirect.core.audit import audit_person_view, audit_record, diff, snapshot
 from selfdirect.core.models import AuditEvent
+from selfdirect.core.roles import Role
 from tests.factories import PersonFactory, TeamFactory, UserFactory
 
 postgresql_only = pytest.mark.skipif(
@@ -174,3 +175,16 @@ def test_diff_of_identical_snapshots_is_empty():
 def test_diff_from_nothing_omits_empty_values():
     """diff({}, after) records every field that has a value, and omits those that are None."""
     assert diff({}, {"a": "x", "b": None, "c": False}) == {"a": [None, "x"], "c": [None, False]}
+
+
+def test_the_whole_audit_log_links_to_a_persons_trail_only_for_those_who_may_open_it(user_of_role, client_as, person):
+    """A team manager (may see a person's trail) gets the link; the data protection officer and administrator (the
+    whole log only) see the person's number without a link that would refuse them."""
+    from django.urls import reverse
+
+    audit_person_view(actor=user_of_role(Role.SOCIAL_WORKER), person=person, what="Opened the record")
+    trail = reverse("person_audit", args=[person.pk])
+    for role, linked in [(Role.TEAM_MANAGER, True), (Role.DATA_PROTECTION_OFFICER, False), (Role.ADMINISTRATOR, False)]:
+        html = client_as(user_of_role(role)).get(reverse("audit_log")).content.decode()
+        assert f"Person {person.pk}" in html
+        assert (trail in html) is linked, role
