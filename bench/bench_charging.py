@@ -15,8 +15,6 @@ import os
 import platform
 import resource
 import sys
-import threading
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,13 +24,13 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 import polars as pl  # noqa: E402
 
+from bench._support import timed  # noqa: E402
 from selfdirect.money import vectorised  # noqa: E402
 from selfdirect.rules.charging import DISREGARDED, ChargingInput, Income, assess  # noqa: E402
 from selfdirect.rules.charging_figures import FIGURES  # noqa: E402
 
 COLUMNS = ("engine", "people", "wall time", "per person", "people/s", "peak memory added")
 HEADER = "| " + " | ".join(COLUMNS) + " |\n" + "|---" * len(COLUMNS) + "|"
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 def benchmark_figures() -> tuple[dict, list[str]]:
@@ -242,49 +240,6 @@ SELECT * EXCLUDE (upper_here, mig_key, is_full, before_minimum, refused, {", ".j
   {final}
 FROM done
 """
-
-
-class PeakMemory:
-    """Peak resident memory above what the process held at the start, sampled every 2 ms (native allocations
-    by Polars and DuckDB included, which tracemalloc would miss)."""
-
-    def __enter__(self):
-        self.baseline = self.peak = self._rss()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._rss())
-
-    @property
-    def added_mb(self) -> float:
-        return (self.peak - self.baseline) / 2**20
-
-    def _sample(self):
-        while not self._stop.wait(0.002):
-            self.peak = max(self.peak, self._rss())
-
-    @staticmethod
-    def _rss() -> int:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * PAGE
-
-
-def timed(fn, repeat: int = 3):
-    """(best wall time, peak memory added, result) over `repeat` runs."""
-    best, peak, result = None, 0.0, None
-    for _ in range(repeat):
-        with PeakMemory() as memory:
-            started = time.perf_counter()
-            result = fn()
-            elapsed = time.perf_counter() - started
-        best = elapsed if best is None else min(best, elapsed)
-        peak = max(peak, memory.added_mb)
-    return best, peak, result
 
 
 def row(engine: str, people: int, seconds: float, memory: str) -> str:

@@ -18,7 +18,6 @@ import os
 import platform
 import resource
 import sys
-import threading
 import time
 from collections import defaultdict
 from decimal import Decimal
@@ -30,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 import polars as pl  # noqa: E402
 
+from bench._support import timed  # noqa: E402
 from selfdirect.payments import classification, monitoring  # noqa: E402
 
 TODAY = datetime.date(2026, 11, 20)
@@ -38,7 +38,6 @@ NO_WAGES_WEEKS = 4
 HISTORY_DAYS = 120  # lines from the four months before TODAY (and a few after it, which are left out)
 COLUMNS = ("engine", "lines", "accounts", "wall time", "per line", "lines/s", "peak memory added")
 HEADER = "| " + " | ".join(COLUMNS) + " |\n" + "|---" * len(COLUMNS) + "|"
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 # (share in 1,000, payee, description, merchant category code, sign, smallest and largest amount in pence).
 # Payees and descriptions in mixed case; the reference number appended to each description makes them distinct.
@@ -61,55 +60,6 @@ TEMPLATES = [
     (60, "", "Transfer REF", "", 1, 100, 5_000),
 ]
 assert sum(t[0] for t in TEMPLATES) == 1000
-
-
-class PeakMemory:
-    """Peak resident memory above what the process held at the start, sampled every 2 ms (native allocations by
-    Polars and DuckDB included, which tracemalloc would miss)."""
-
-    def __enter__(self):
-        self.baseline = self.peak = self._rss()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._rss())
-
-    @property
-    def added_mb(self) -> float:
-        return (self.peak - self.baseline) / 2**20
-
-    def _sample(self):
-        while not self._stop.wait(0.002):
-            self.peak = max(self.peak, self._rss())
-
-    @staticmethod
-    def _rss() -> int:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * PAGE
-
-
-def timed(fn, repeat: int = 3):
-    """(best wall time, peak memory added, result) over `repeat` runs."""
-    best, peak, result = None, 0.0, None
-    for _ in range(repeat):
-        result = None
-        with PeakMemory() as memory:
-            started = time.perf_counter()
-            result = fn()
-            elapsed = time.perf_counter() - started
-        best = elapsed if best is None else min(best, elapsed)
-        peak = max(peak, memory.added_mb)
-    return best, peak, result
-
-
-# --------------------------------------------------------------------------------------------------
-# Synthetic data: deterministic, from hashes of the row number
-# --------------------------------------------------------------------------------------------------
 
 
 def synthetic_data(rows: int, accounts: int, seed: int = 1) -> tuple[pl.DataFrame, pl.DataFrame]:
