@@ -45,8 +45,10 @@ class UserFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    # Staff names come from a pool no test uses for a person, so "the person's name is not on this page" can never
+    # trip over a randomly named signed-in user (a random "Raymond Smith" once did).
+    first_name = factory.Iterator(["Hazel", "Juniper", "Linden", "Maple", "Rowan"])
+    last_name = factory.Iterator(["Ashdown", "Brackley", "Calloway", "Eversley", "Fairbairn", "Galloway", "Ingleby"])
     email = factory.LazyAttribute(lambda u: f"{u.username}@northmoor.example")
     role = Role.SOCIAL_WORKER
     is_active = True
