@@ -1,7 +1,9 @@
 """What the engine-comparison benchmarks share: peak resident memory sampled while a step runs, and the best of
 several timed runs. Not a benchmark itself (scripts/bench.sh runs bench/bench_*.py only)."""
 
+import io
 import os
+import sys
 import threading
 import time
 
@@ -49,3 +51,12 @@ def timed(fn, repeat: int = 3):
         best = elapsed if best is None else min(best, elapsed)
         peak = max(peak, memory.added_mb)
     return best, peak, result
+
+
+def seed_people(*, people: int, seed: int, **options) -> None:
+    """`seed_council --people N --people-only --demo-database --reset`: the synthetic people a benchmark runs over
+    (Django must be set up)."""
+    from django.core.management import call_command
+
+    call_command("seed_council", people=people, seed=seed, reset=True, people_only=True, demo_database=True,
+                 stdout=io.StringIO(), stderr=sys.stderr, **options)  # fmt: skip

@@ -26,6 +26,9 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench._support import seed_people  # noqa: E402
+
 COLUMNS = ("date", "database", "step", "people", "wall time", "people/s", "peak memory")
 HEADER = "| " + " | ".join(COLUMNS) + " |\n" + "|---" * len(COLUMNS) + "|"
 # ILLUSTRATIVE benefit rises for the benchmark (not taken from the reference).
@@ -119,16 +122,7 @@ def main() -> None:
     reset_money()
     restore_shipped_figures()
     started = time.perf_counter()
-    call_command(
-        "seed_council",
-        people=args.people,
-        seed=args.seed,
-        reset=True,
-        people_only=True,
-        demo_database=True,
-        stdout=io.StringIO(),
-        stderr=sys.stderr,
-    )
+    seed_people(people=args.people, seed=args.seed)
     seeded = time.perf_counter() - started
 
     basis = ChargingYear.objects.get(financial_year="2021-22").figures()

@@ -1,26 +1,33 @@
-"""The Client Level Data return for a reporting period, built from the records and streamed.
+"""The Client Level Data return for a reporting period, built from the records by the database.
 
 One row per event whose span touches the period (a request, a needs or carer's assessment, a financial assessment,
-an arrangement as a service, a review that has taken place) and one row per unpaid carer known only as a contact of
-a service user with an event in the period ("Carer known by association"). Rows come from `.values()` queries read
-with `.iterator()` in chunks, so memory does not grow with the number of events: the only things held are small
-per-person lookups (who has an unpaid carer, the latest financial assessment, the people a carer looks after) and
-the set of people with an event, for the carers by association.
+an arrangement or a short-term support episode as a service, a review that has taken place) and one row per unpaid
+carer known only as a contact of a service user with an event in the period ("Carer known by association").
+
+Each kind of event is one query whose fifty columns are the return's cells, written by the database
+(reporting/cld_columns.py). On PostgreSQL the file is those queries run through COPY ... TO STDOUT (FORMAT csv): the
+database writes the CSV and Python passes its blocks on, so a council's year (a million rows) takes seconds and
+constant memory. On SQLite (the demo) the same queries are read in chunks and written with csv.writer; a test checks
+both give the same bytes. The validation report reads the same queries as rows. Carers by association are few and
+built in Python: a contact holds a name, not the person details the specification asks for.
 
 The columns, value formats and validation rules are in selfdirect/rules/cld_return.py (no Django).
 """
 
 import csv
 import datetime
+import io
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,29 +39,11 @@ from selfdirect.reviews.models import Review
 from selfdirect.rules import cld, short_term
 from selfdirect.rules import cld_return as R
 
+from . import cld_columns as C
+
 CHUNK = 2000
-
-# Person columns read through a relation (prefix "person__" or "cared_for__" ...), keyed by the model field.
-PERSON_FIELDS = {
-    "nhs_number": R.NHS_NUMBER,
-    "council_id": R.PERSON_ID,
-    "first_name": R.FIRST_NAME,
-    "last_name": R.LAST_NAME,
-    "gp_practice_name": R.GP_NAME,
-    "gp_practice_code": R.GP_CODE,
-    "gender": R.GENDER,
-    "ethnicity": R.ETHNICITY,
-    "date_of_birth": R.DATE_OF_BIRTH,
-    "date_of_death": R.DATE_OF_DEATH,
-    "primary_support_reason": R.PSR,
-    "postcode": R.POSTCODE,
-    "accommodation_status": R.ACCOMMODATION,
-    "employment_status": R.EMPLOYMENT,
-}
-
-
-def _person_lookups(prefix: str = "person__") -> list[str]:
-    return [f"{prefix}{name}" for name in PERSON_FIELDS] + [prefix.rstrip("_") + "_id"]
+# Annotation names for the fifty cells, in the order of R.COLUMNS (a model field may not share a column's name).
+CELL_NAMES = [f"cld_cell_{i:02d}" for i in range(len(R.COLUMNS))]
 
 
 @dataclass(slots=True)
@@ -114,343 +103,252 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
-    return timezone.localdate(moment) if moment else None
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of event: how its rows are selected and written, and the record each row links to."""
+
+    name: str  # the Record kind
+    prefix: str  # of the Event Reference
+    events: str  # the CldExtract method giving the events in the period
+    cells: str  # the CldExtract method giving its columns
+    plan: str | None = None  # where a service's plan is, for the link to fix it
+
+
+KINDS = [
+    Kind("request", "REQ", "requests", "_request_cells"),
+    Kind("assessment", "ASM", "assessments", "_assessment_cells"),
+    Kind("financial_assessment", "FA", "financial_assessments", "_financial_assessment_cells"),
+    Kind("service", "SRV", "services", "_service_cells", plan="plan_line__plan_id"),
+    Kind("episode", "STS", "episodes", "_episode_cells"),
+    Kind("review", "REV", "reviews", "_review_cells"),
+]
 
 
 class CldExtract:
-    """The return for one period. `rows()` streams it; `count()` says how many rows to expect (for progress)."""
+    """The return for one period. `rows()` streams it for validation, `csv_blocks()` as the CSV file's bytes, and
+    `count()` says how many rows to expect (for progress)."""
 
     def __init__(self, *, start: datetime.date, end: datetime.date, la_code: str | None = None, chunk: int = CHUNK):
         self.period = Period(start, end)
         self.la_code = settings.COUNCIL_LA_CODE if la_code is None else la_code
         self.chunk = chunk
-        self._people_with_events: set[int] = set()
 
-    # --- What is read ---------------------------------------------------------------------------------------------
+    # --- The events in the period -----------------------------------------------------------------------------------
 
-    def requests(self):
-        return (
-            SupportRequest.objects.filter(self.period.overlaps("received_on", "outcome_on"))
-            .order_by("pk")
-            .values(
-                "pk", "received_on", "outcome_on", "outcome", "route_of_access", "subject_first_name",
-                "subject_last_name", "subject_date_of_birth", "subject_postcode", *_person_lookups(),
-            )
-        )  # fmt: skip
+    def requests(self) -> QuerySet:
+        return SupportRequest.objects.filter(self.period.overlaps("received_on", "outcome_on"))
 
-    def assessments(self):
-        return (
-            Assessment.objects.exclude(status=Assessment.Status.CANCELLED)
-            .filter(self.period.overlaps("started_on", "signed_off_at", end_is_datetime=True))
-            .order_by("pk")
-            .values(
-                "pk", "kind", "started_on", "signed_off_at", "assessment_type", "method", "decision_eligible",
-                "event_outcome", "primary_support_reason", "request__subject_first_name",
-                "request__subject_last_name", "request__subject_date_of_birth", "request__subject_postcode",
-                *_person_lookups(),
-            )
-        )  # fmt: skip
-
-    def financial_assessments(self):
-        done = [FinancialAssessment.Status.COMPLETE, FinancialAssessment.Status.SUPERSEDED]
-        return (
-            FinancialAssessment.objects.filter(status__in=done, created_at__lt=_day_start(self.period.end + ONE_DAY))
-            .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=_day_start(self.period.start)))
-            .order_by("pk")
-            .values("pk", "created_at", "completed_at", "full_cost", "weekly_contribution", *_person_lookups())
+    def assessments(self) -> QuerySet:
+        return Assessment.objects.exclude(status=Assessment.Status.CANCELLED).filter(
+            self.period.overlaps("started_on", "signed_off_at", end_is_datetime=True)
         )
 
-    def services(self):
-        return (
-            Arrangement.objects.filter(self.period.overlaps("start_date", "end_date"))
-            .order_by("pk")
-            .values(
-                "pk", "start_date", "end_date", "service_type", "service_component", "delivery_mechanism",
-                "unit_cost", "cost_frequency", "planned_units_per_week", "provider__cqc_location_id",
-                "provider__name", "plan_line__plan_id", *_person_lookups(),
-            )
-        )  # fmt: skip
+    def financial_assessments(self) -> QuerySet:
+        done = [FinancialAssessment.Status.COMPLETE, FinancialAssessment.Status.SUPERSEDED]
+        return FinancialAssessment.objects.filter(status__in=done, created_at__lt=self._after_end).filter(
+            Q(completed_at__isnull=True) | Q(completed_at__gte=_day_start(self.period.start))
+        )
 
-    def episodes(self):
+    def services(self) -> QuerySet:
+        return Arrangement.objects.filter(self.period.overlaps("start_date", "end_date"))
+
+    def episodes(self) -> QuerySet:
         from selfdirect.reablement.models import ShortTermEpisode
 
-        return (
-            ShortTermEpisode.objects.filter(self.period.overlaps("start_date", "actual_end"))
-            .order_by("pk")
-            .values("pk", "start_date", "actual_end", "service_type", "service_component", "sequel",
-                    *_person_lookups())
-        )  # fmt: skip
+        return ShortTermEpisode.objects.filter(self.period.overlaps("start_date", "actual_end"))
 
-    def reviews(self):
+    def reviews(self) -> QuerySet:
         # A review is an event once it has taken place (started or completed); a review only due is not.
         held = Q(started_on__isnull=False) | Q(completed_on__isnull=False)
         started_by_end = Q(started_on__lte=self.period.end) | Q(
             started_on__isnull=True, completed_on__lte=self.period.end
         )
         not_ended_before = Q(completed_on__isnull=True) | Q(completed_on__gte=self.period.start)
-        return (
-            Review.objects.exclude(status=Review.Status.CANCELLED)
-            .filter(held & started_by_end & not_ended_before)
-            .order_by("pk")
-            .values(
-                "pk", "started_on", "completed_on", "reason", "outcomes_achieved", "method", "event_outcome",
-                *_person_lookups(),
-            )
-        )  # fmt: skip
+        return Review.objects.exclude(status=Review.Status.CANCELLED).filter(held & started_by_end & not_ended_before)
 
-    def carer_contacts(self):
-        return (
-            Contact.objects.filter(is_unpaid_carer=True, is_active=True)
-            .order_by("pk")
-            .values("pk", "name", "person_id", "person__council_id")
-        )
+    def carer_contacts(self) -> QuerySet:
+        """Unpaid carers recorded as contacts of someone with an event in the period."""
+        has_event = Q()
+        for kind in KINDS:
+            has_event |= Exists(getattr(self, kind.events)().filter(person=OuterRef("person_id")))
+        return Contact.objects.filter(has_event, is_unpaid_carer=True, is_active=True)
 
     def count(self) -> int:
-        sources = [self.requests(), self.assessments(), self.financial_assessments(), self.services(), self.reviews()]
-        return sum(qs.count() for qs in sources)
+        return sum(getattr(self, kind.events)().count() for kind in KINDS) + self.carer_contacts().count()
 
-    # --- Per-person lookups (bounded by the number of people, not events) -------------------------------------------
+    @property
+    def _after_end(self) -> datetime.datetime:
+        return _day_start(self.period.end + ONE_DAY)
 
-    def _load_lookups(self) -> None:
-        self.has_carer = set(
-            Contact.objects.filter(is_unpaid_carer=True, is_active=True).values_list("person_id", flat=True).distinct()
-        )
-        # The latest financial assessment completed by the end of the period decides the funding status.
-        self.funding: dict[int, str] = {}
-        completed = (
-            FinancialAssessment.objects.filter(
-                status__in=[FinancialAssessment.Status.COMPLETE, FinancialAssessment.Status.SUPERSEDED],
-                completed_at__lt=_day_start(self.period.end + ONE_DAY),
-            )
-            .order_by("person_id", "completed_at", "pk")
-            .values_list("person_id", "full_cost", "weekly_contribution")
-        )
-        for person_id, full_cost, contribution in completed.iterator(chunk_size=self.chunk):
-            self.funding[person_id] = R.client_funding_status(full_cost=full_cost, weekly_contribution=contribution)
-        # The people each carer looks after, from their carer's assessments (first three, in order).
-        self.cared_for: dict[int, list[str]] = {}
-        links = (
-            Assessment.objects.filter(kind=Assessment.Kind.CARER, person__isnull=False, cared_for__isnull=False)
-            .exclude(status=Assessment.Status.CANCELLED)
-            .order_by("person_id", "pk")
-            .values_list("person_id", "cared_for__council_id")
-        )
-        for carer_id, council_id in links.iterator(chunk_size=self.chunk):
-            ids = self.cared_for.setdefault(carer_id, [])
-            if council_id not in ids:
-                ids.append(council_id)
+    # --- Their cells ------------------------------------------------------------------------------------------------
 
-    # --- Building rows ----------------------------------------------------------------------------------------------
+    def _common_cells(self, kind: Kind, event_type: str) -> dict:
+        return {
+            R.LA_CODE: C.text(self.la_code),
+            R.PERIOD_START: C.text(R.format_date(self.period.start)),
+            R.PERIOD_END: C.text(R.format_date(self.period.end)),
+            R.EVENT_TYPE: C.text(event_type),
+            R.EVENT_REFERENCE: C.reference(kind.prefix),
+        }
 
-    def _base(self, values: dict, *, client_type: str, prefix: str = "person__") -> dict:
-        person_pk = values.get(prefix.rstrip("_") + "_id")
-        row = {R.LA_CODE: self.la_code, R.PERIOD_START: self.period.start, R.PERIOD_END: self.period.end}
-        for name, column in PERSON_FIELDS.items():
-            row[column] = values.get(prefix + name)
-        if person_pk is not None:
-            row[R.HAS_UNPAID_CARER] = person_pk in self.has_carer
-            self._people_with_events.add(person_pk)
-        row[R.CLIENT_TYPE] = client_type
-        if client_type == R.CARER:
-            if not row[R.PSR]:
-                row[R.PSR] = "Social Support: Support to Carer"
-            linked = self.cared_for.get(person_pk, [])
-            row[R.ADULTS_CARED_FOR] = len(linked) or None
-            for column, council_id in zip((R.ADULT_1, R.ADULT_2, R.ADULT_3), linked, strict=False):
-                row[column] = council_id
-        if client_type == R.SERVICE_USER and person_pk is not None:
-            row[R.FUNDING_STATUS] = self.funding.get(person_pk, "")
-        return row
+    def _service_user_cells(self) -> dict:
+        """The client type and funding status of an event that is always about a service user."""
+        return C.carer_cells(None, by=self._after_end)
 
-    @staticmethod
-    def _subject(row: dict, values: dict, prefix: str) -> None:
-        """A request not yet matched to a person record: report what the request says about them."""
-        row[R.FIRST_NAME] = values[f"{prefix}subject_first_name"]
-        row[R.LAST_NAME] = values[f"{prefix}subject_last_name"]
-        row[R.DATE_OF_BIRTH] = values[f"{prefix}subject_date_of_birth"]
-        row[R.POSTCODE] = values[f"{prefix}subject_postcode"]
+    def _request_cells(self, kind: Kind) -> dict:
+        return {
+            **self._common_cells(kind, R.EVENT_REQUEST),
+            **C.person_cells(subject=""),
+            **self._service_user_cells(),
+            R.EVENT_START: C.DateText("received_on"),
+            R.EVENT_END: C.DateText("outcome_on"),
+            R.EVENT_OUTCOME: C.field("outcome"),
+            R.ROUTE_OF_ACCESS: C.field("route_of_access"),
+        }
 
-    def _record(self, kind: str, values: dict, reference: str, **extra) -> Record:
-        return Record(
-            kind=kind,
-            pk=values["pk"],
-            person_pk=values.get("person_id"),
-            reference=reference,
-            council_id=values.get("person__council_id") or "",
-            **extra,
-        )
+    def _assessment_cells(self, kind: Kind) -> dict:
+        cells = {
+            **self._common_cells(kind, R.EVENT_ASSESSMENT),
+            **C.person_cells(subject="request__"),
+            **C.carer_cells(Q(kind=Assessment.Kind.CARER), by=self._after_end),
+            R.EVENT_START: C.DateText("started_on"),
+            R.EVENT_END: C.local_date("signed_off_at"),
+            R.EVENT_OUTCOME: C.field("event_outcome"),
+            R.ASSESSMENT_TYPE: C.field("assessment_type"),
+            R.ELIGIBLE_NEEDS: C.yes_no("decision_eligible"),
+            R.ASSESSMENT_METHOD: C.field("method"),
+        }
+        cells[R.PSR] = Coalesce(C.field("primary_support_reason"), cells[R.PSR])  # the assessment's own, if any
+        return cells
 
-    def _request_rows(self) -> Iterator[Row]:
-        for v in self.requests().iterator(chunk_size=self.chunk):
-            row = self._base(v, client_type=R.SERVICE_USER)
-            if v["person_id"] is None:
-                self._subject(row, v, "")
-            reference = f"REQ-{v['pk']}"
-            row.update(
-                {
-                    R.EVENT_TYPE: R.EVENT_REQUEST,
-                    R.EVENT_REFERENCE: reference,
-                    R.EVENT_START: v["received_on"],
-                    R.EVENT_END: v["outcome_on"],
-                    R.EVENT_OUTCOME: v["outcome"],
-                    R.ROUTE_OF_ACCESS: v["route_of_access"],
-                }
-            )
-            yield Row(row, self._record("request", v, reference))
+    def _financial_assessment_cells(self, kind: Kind) -> dict:
+        return {
+            **self._common_cells(kind, R.EVENT_ASSESSMENT),
+            **C.person_cells(),
+            **self._service_user_cells(),
+            R.FUNDING_STATUS: C.funding_status(),  # this assessment's result, not the latest
+            R.EVENT_START: C.local_date("created_at"),
+            R.EVENT_END: C.local_date("completed_at"),
+            R.ASSESSMENT_TYPE: C.text(R.FINANCIAL_ASSESSMENT),
+        }
 
-    def _assessment_rows(self) -> Iterator[Row]:
-        for v in self.assessments().iterator(chunk_size=self.chunk):
-            carer = v["kind"] == Assessment.Kind.CARER
-            row = self._base(v, client_type=R.CARER if carer else R.SERVICE_USER)
-            if v["person_id"] is None:
-                self._subject(row, v, "request__")
-            row[R.PSR] = v["primary_support_reason"] or row[R.PSR]
-            reference = f"ASM-{v['pk']}"
-            row.update(
-                {
-                    R.EVENT_TYPE: R.EVENT_ASSESSMENT,
-                    R.EVENT_REFERENCE: reference,
-                    R.EVENT_START: v["started_on"],
-                    R.EVENT_END: _local_date(v["signed_off_at"]),
-                    R.EVENT_OUTCOME: v["event_outcome"],
-                    R.ASSESSMENT_TYPE: v["assessment_type"],
-                    R.ELIGIBLE_NEEDS: v["decision_eligible"],
-                    R.ASSESSMENT_METHOD: v["method"],
-                }
-            )
-            yield Row(row, self._record("assessment", v, reference))
+    def _service_cells(self, kind: Kind) -> dict:
+        return {
+            **self._common_cells(kind, R.EVENT_SERVICE),
+            **C.person_cells(),
+            **C.carer_cells(Q(service_type__startswith="Carer Support"), by=self._after_end),
+            R.EVENT_START: C.DateText("start_date"),
+            R.EVENT_END: C.DateText("end_date"),
+            R.EVENT_OUTCOME: C.service_outcome(self.period.end),
+            R.SERVICE_TYPE: C.field("service_type"),
+            R.SERVICE_COMPONENT: C.field("service_component"),
+            R.DELIVERY_MECHANISM: C.delivery_mechanism(),
+            R.CQC_ID: C.field("provider__cqc_location_id"),
+            R.CQC_NAME: Case(When(~Q(provider__cqc_location_id=""), then=C.field("provider__name")), default=C.blank()),
+            **C.cost_cells(_council_shares(on=self.period.end)),
+        }
 
-    def _financial_assessment_rows(self) -> Iterator[Row]:
-        for v in self.financial_assessments().iterator(chunk_size=self.chunk):
-            row = self._base(v, client_type=R.SERVICE_USER)
-            reference = f"FA-{v['pk']}"
-            row.update(
-                {
-                    R.FUNDING_STATUS: R.client_funding_status(
-                        full_cost=v["full_cost"], weekly_contribution=v["weekly_contribution"]
-                    ),
-                    R.EVENT_TYPE: R.EVENT_ASSESSMENT,
-                    R.EVENT_REFERENCE: reference,
-                    R.EVENT_START: _local_date(v["created_at"]),
-                    R.EVENT_END: _local_date(v["completed_at"]),
-                    R.ASSESSMENT_TYPE: R.FINANCIAL_ASSESSMENT,
-                }
-            )
-            yield Row(row, self._record("financial_assessment", v, reference))
-
-    def _service_rows(self) -> Iterator[Row]:
-        shares = _council_shares(on=self.period.end)
-        for v in self.services().iterator(chunk_size=self.chunk):
-            carer = v["service_type"].startswith("Carer Support")
-            row = self._base(v, client_type=R.CARER if carer else R.SERVICE_USER)
-            reference = f"SRV-{v['pk']}"
-            cqc_id = v["provider__cqc_location_id"] or ""
-            row.update(
-                {
-                    R.EVENT_TYPE: R.EVENT_SERVICE,
-                    R.EVENT_REFERENCE: reference,
-                    R.EVENT_START: v["start_date"],
-                    R.EVENT_END: v["end_date"],
-                    R.EVENT_OUTCOME: R.service_event_outcome(
-                        end_date=v["end_date"], period_end=self.period.end, died_on=v["person__date_of_death"]
-                    ),
-                    R.SERVICE_TYPE: v["service_type"],
-                    R.SERVICE_COMPONENT: v["service_component"],
-                    R.DELIVERY_MECHANISM: _delivery_mechanism(v["service_component"], v["delivery_mechanism"]),
-                    R.CQC_ID: cqc_id,
-                    R.CQC_NAME: v["provider__name"] if cqc_id else "",
-                    **R.cost_fields(
-                        service_type=v["service_type"],
-                        service_component=v["service_component"],
-                        delivery_mechanism=v["delivery_mechanism"],
-                        unit_cost=_council_cost(v["unit_cost"], shares.get(v["plan_line__plan_id"])),
-                        frequency=v["cost_frequency"],
-                        units=v["planned_units_per_week"],
-                    ),
-                }
-            )
-            yield Row(row, self._record("service", v, reference, plan_pk=v["plan_line__plan_id"]))
-
-    def _episode_rows(self) -> Iterator[Row]:
+    def _episode_cells(self, kind: Kind) -> dict:
         """Reablement and other short-term support episodes are Service events too: the council commissions them,
         and how they ended (the sequel) is their Event Outcome."""
-        for v in self.episodes().iterator(chunk_size=self.chunk):
-            row = self._base(v, client_type=R.SERVICE_USER)
-            reference = f"STS-{v['pk']}"
-            ended = v["actual_end"] if v["actual_end"] and v["actual_end"] <= self.period.end else None
-            outcome = short_term.sequel(v["sequel"]).event_outcome if ended and v["sequel"] else R.SERVICE_ONGOING
-            row.update(
-                {
-                    R.EVENT_TYPE: R.EVENT_SERVICE,
-                    R.EVENT_REFERENCE: reference,
-                    R.EVENT_START: v["start_date"],
-                    R.EVENT_END: ended,
-                    R.EVENT_OUTCOME: outcome,
-                    R.SERVICE_TYPE: v["service_type"],
-                    R.SERVICE_COMPONENT: v["service_component"],
-                    R.DELIVERY_MECHANISM: cld.DELIVERY_COMMISSIONED,
-                }
-            )
-            yield Row(row, self._record("episode", v, reference))
+        ended = Q(actual_end__lte=self.period.end)
+        outcome = [When(ended & Q(sequel=s.code), then=C.text(s.event_outcome)) for s in short_term.SEQUELS]
+        return {
+            **self._common_cells(kind, R.EVENT_SERVICE),
+            **C.person_cells(),
+            **self._service_user_cells(),
+            R.EVENT_START: C.DateText("start_date"),
+            R.EVENT_END: Case(When(ended, then=C.DateText("actual_end")), default=C.blank()),
+            R.EVENT_OUTCOME: Case(*outcome, default=C.text(R.SERVICE_ONGOING)),
+            R.SERVICE_TYPE: C.field("service_type"),
+            R.SERVICE_COMPONENT: C.field("service_component"),
+            R.DELIVERY_MECHANISM: C.text(cld.DELIVERY_COMMISSIONED),
+        }
 
-    def _review_rows(self) -> Iterator[Row]:
-        for v in self.reviews().iterator(chunk_size=self.chunk):
-            row = self._base(v, client_type=R.SERVICE_USER)
-            reference = f"REV-{v['pk']}"
-            row.update(
-                {
-                    R.EVENT_TYPE: R.EVENT_REVIEW,
-                    R.EVENT_REFERENCE: reference,
-                    R.EVENT_START: v["started_on"] or v["completed_on"],
-                    R.EVENT_END: v["completed_on"],
-                    R.EVENT_OUTCOME: v["event_outcome"],
-                    R.REVIEW_REASON: v["reason"],
-                    R.REVIEW_OUTCOMES: v["outcomes_achieved"],
-                    R.REVIEW_METHOD: v["method"],
-                }
-            )
-            yield Row(row, self._record("review", v, reference))
+    def _review_cells(self, kind: Kind) -> dict:
+        return {
+            **self._common_cells(kind, R.EVENT_REVIEW),
+            **C.person_cells(),
+            **self._service_user_cells(),
+            R.EVENT_START: C.DateText(Coalesce("started_on", "completed_on")),
+            R.EVENT_END: C.DateText("completed_on"),
+            R.EVENT_OUTCOME: C.field("event_outcome"),
+            R.REVIEW_REASON: C.field("reason"),
+            R.REVIEW_OUTCOMES: C.field("outcomes_achieved"),
+            R.REVIEW_METHOD: C.field("method"),
+        }
 
-    def _carer_by_association_rows(self) -> Iterator[Row]:
-        """Unpaid carers recorded only as contacts of someone with an event in the period. A contact holds a name
-        and who they care for, not the person details the specification asks for: validation says so."""
-        for v in self.carer_contacts().iterator(chunk_size=self.chunk):
-            if v["person_id"] not in self._people_with_events:
-                continue
-            first, _, last = v["name"].strip().rpartition(" ")
-            reference = f"CONTACT-{v['pk']}"
-            row = {
-                R.LA_CODE: self.la_code,
-                R.PERIOD_START: self.period.start,
-                R.PERIOD_END: self.period.end,
-                R.PERSON_ID: reference,
-                R.FIRST_NAME: first or last,
-                R.LAST_NAME: last if first else "",
-                R.CLIENT_TYPE: R.CARER_BY_ASSOCIATION,
-                R.ADULTS_CARED_FOR: 1,
-                R.ADULT_1: v["person__council_id"],
-            }
-            yield Row(row, Record("contact", v["pk"], v["person_id"], reference, v["person__council_id"]))
+    def written(self, kind: Kind) -> QuerySet:
+        """The kind's events with their fifty cells annotated, in order; `.values_list(*CELL_NAMES)` is its rows."""
+        cells = getattr(self, kind.cells)(kind)
+        unknown = set(cells) - set(R.COLUMNS)
+        assert not unknown, f"not columns of the return: {unknown}"
+        annotations = {name: cells.get(column, C.blank()) for name, column in zip(CELL_NAMES, R.COLUMNS, strict=True)}
+        return getattr(self, kind.events)().annotate(**annotations).order_by("pk")
+
+    # --- Reading --------------------------------------------------------------------------------------------------
 
     def rows(self) -> Iterator[Row]:
-        self._load_lookups()
-        self._people_with_events = set()
-        yield from self._request_rows()
-        yield from self._assessment_rows()
-        yield from self._financial_assessment_rows()
-        yield from self._service_rows()
-        yield from self._episode_rows()
-        yield from self._review_rows()
+        """Every row with the record it came from (for validation and its links)."""
+        for kind in KINDS:
+            extra = ["pk", "person_id", "person__council_id", kind.plan or "pk"]
+            rows = self.written(kind).values_list(*CELL_NAMES, *extra)
+            for values in rows.iterator(chunk_size=self.chunk):
+                cells = dict(zip(R.COLUMNS, values, strict=False))
+                pk, person_pk, council_id, plan_pk = values[-4:]
+                record = Record(kind.name, pk, person_pk, cells[R.EVENT_REFERENCE], council_id or "",
+                                plan_pk if kind.plan else None)  # fmt: skip
+                yield Row(cells, record)
         yield from self._carer_by_association_rows()
 
+    def _carer_by_association_rows(self) -> Iterator[Row]:
+        """A contact holds a name and who they care for; validation reports the person details it lacks."""
+        contacts = self.carer_contacts().order_by("pk").values_list("pk", "name", "person_id", "person__council_id")
+        for pk, name, person_pk, council_id in contacts.iterator(chunk_size=self.chunk):
+            first, _, last = name.strip().rpartition(" ")
+            reference = f"CONTACT-{pk}"
+            row = {
+                R.LA_CODE: self.la_code,
+                R.PERIOD_START: R.format_date(self.period.start),
+                R.PERIOD_END: R.format_date(self.period.end),
+                R.PERSON_ID: reference,
+                R.FIRST_NAME: first or last,
+                R.LAST_NAME: (last if first else "") or None,
+                R.CLIENT_TYPE: R.CARER_BY_ASSOCIATION,
+                R.ADULTS_CARED_FOR: "1",
+                R.ADULT_1: council_id,
+            }
+            yield Row(row, Record("contact", pk, person_pk, reference, council_id))
 
-ONE_DAY = datetime.timedelta(days=1)
+    # --- Writing --------------------------------------------------------------------------------------------------
 
+    def csv_blocks(self, *, on_rows: Callable[[int], None] | None = None) -> Iterator[bytes]:
+        """The return as CSV (UTF-8, header first), in blocks; `rows_written` counts its rows once it is through.
+        `on_rows(n)` hears of rows as they go (progress)."""
+        on_rows = on_rows or (lambda n: None)
+        self.rows_written = 0
+        yield from _csv_blocks([R.COLUMNS], lambda n: None)
+        for kind in KINDS:
+            rows = self.written(kind).values_list(*CELL_NAMES)
+            if connection.vendor == "postgresql":
+                yield from self._copy(rows, on_rows)
+            else:
+                self.rows_written += yield from _csv_blocks(rows.iterator(chunk_size=self.chunk), on_rows)
+        contacts = (R.csv_values(row.values) for row in self._carer_by_association_rows())
+        self.rows_written += yield from _csv_blocks(contacts, on_rows)
 
-def _delivery_mechanism(component: str, mechanism: str) -> str:
-    """NHSE overwrites the delivery mechanism of a Direct Payment component to Direct Payment (reference 4.2)."""
-    return cld.DELIVERY_DIRECT_PAYMENT if component == "Direct Payment" else mechanism
+    def _copy(self, rows: QuerySet, on_rows: Callable[[int], None]) -> Iterator[bytes]:
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                for block in copy:
+                    block = bytes(block)
+                    on_rows(block.count(b"\n"))  # progress only: a newline inside a quoted cell counts twice
+                    yield block
+            self.rows_written += cursor.cursor.rowcount
 
 
 # --- Validation -----------------------------------------------------------------------------------------------------
@@ -505,44 +403,45 @@ def validate(rows: Iterable[Row], *, keep: int | None = 100, report: Report | No
     return report
 
 
-class _Echo:
-    """A file-like object whose write() hands back the line, so csv.writer can feed a generator."""
-
-    def write(self, value: str) -> str:
-        return value
+BLOCK = 64 * 1024
 
 
-def csv_lines(
-    rows: Iterable[Row], *, report: Report | None = None, on_row: Callable[[], None] | None = None
-) -> Iterator[str]:
-    """The header and every row as CSV text lines; validates into `report` on the way if given."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(R.COLUMNS)
-    for row in rows:
-        yield writer.writerow(R.csv_values(row.values))
-        if report is not None:
-            report.check(row)
-        if on_row is not None:
-            on_row()
+def _csv_blocks(rows: Iterable, on_rows: Callable[[int], None]) -> Generator[bytes, None, int]:
+    """Rows written as PostgreSQL's COPY writes them (quoted only where needed, a blank (None) empty, "\\n" at the
+    end of a line), in blocks of about BLOCK characters; returns how many rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    written = pending = 0
+    for values in rows:
+        writer.writerow(values)
+        written, pending = written + 1, pending + 1
+        if buffer.tell() >= BLOCK:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+            on_rows(pending)
+            pending = 0
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+    on_rows(pending)
+    return written
 
 
-def write_csv(rows: Iterable[Row], out, **kwargs) -> int:
-    """Write the return to the text stream `out`; returns the number of rows (without the header)."""
-    lines = 0
-    for line in csv_lines(rows, **kwargs):
-        out.write(line)
-        lines += 1
-    return lines - 1
+def write_csv(extract: CldExtract, out: BinaryIO, **kwargs) -> int:
+    """Write the return to the binary stream `out`; returns the number of rows (without the header)."""
+    for block in extract.csv_blocks(**kwargs):
+        out.write(block)
+    return extract.rows_written
 
 
-def write_csv_file(rows: Iterable[Row], path: Path, **kwargs) -> int:
+def write_csv_file(extract: CldExtract, path: Path, **kwargs) -> int:
     """Write to a temporary file beside `path`, then rename it: a run stopped half-way leaves no partial return, and
     re-running replaces the file whole."""
     path = Path(path)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            written = write_csv(rows, out, **kwargs)
+        with os.fdopen(handle, "wb") as out:
+            written = write_csv(extract, out, **kwargs)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -557,9 +456,3 @@ def _council_shares(*, on) -> dict:
     from selfdirect.reablement.selectors import council_share_ratios
 
     return council_share_ratios(plan_ids=JointFunding.objects.values_list("plan_id", flat=True), on=on)
-
-
-def _council_cost(unit_cost, share):
-    if unit_cost is None or share is None:
-        return unit_cost
-    return (unit_cost * share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -2,7 +2,8 @@
 
 Source: shared/reference/care-act-and-cld.md section 4.1 (column names and the applicability/mandatory rules of
 the NHSE data-quality procedure) and 4.2 (code lists, in rules/cld.py). No Django: a row is a plain dict keyed by
-the specification's column names, holding Python values (dates, Decimals, strings, None); `csv_values` writes it.
+the specification's column names, holding the text the return writes (the database writes it: see
+reporting/cld_columns.py) or Python values (dates, Decimals, None), which `csv_values` writes the same way.
 """
 
 import datetime
@@ -104,6 +105,7 @@ UNCONFIRMED = {
 }
 
 # Service events the costs rule covers besides long-term and carer support (reference 4.1, costs rule).
+COSTED_SERVICE_TYPES = ("Long Term", "Carer Support")  # service types the costs rule covers (prefixes)
 COSTED_SHORT_TERM_COMPONENTS = {"Short Term Residential Care", "Short Term Nursing Care", "Carer Respite"}
 
 # The event outcomes the return gives a service from its state (the arrangement has no outcome field of its own).
@@ -152,36 +154,23 @@ def csv_values(row: dict) -> list[str]:
     return cells
 
 
+@functools.lru_cache(maxsize=65_536)
+def _parse_date(value: str) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(value, DATE_FORMAT).date()
+    except ValueError:
+        return None
+
+
+def as_date(value) -> datetime.date | None:
+    """A date cell as a date, whether the row holds the date or the text the return writes."""
+    if isinstance(value, str):
+        return _parse_date(value)
+    return value or None
+
+
 def age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
-
-
-def client_funding_status(*, full_cost: bool | None, weekly_contribution: Decimal | None) -> str:
-    """From the person's latest completed financial assessment ("" when there is none)."""
-    if full_cost:
-        return FUNDING_FULL_COST
-    if weekly_contribution is None:
-        return ""
-    return FUNDING_CONTRIBUTES if weekly_contribution > 0 else FUNDING_FULLY_FUNDED
-
-
-def service_event_outcome(*, end_date: datetime.date | None, period_end: datetime.date, died_on) -> str:
-    """A service still running at the end of the period is being provided; one that ended did so as planned, or
-    because the person died (a death on or before the end date)."""
-    if end_date is None or end_date > period_end:
-        return SERVICE_ONGOING
-    if died_on is not None and died_on <= end_date:
-        return DECEASED
-    return SERVICE_ENDED
-
-
-def cost_fields(*, service_type: str, service_component: str, delivery_mechanism: str, unit_cost, frequency, units):
-    """The three cost columns, filled only where the costs rule makes them mandatory (the issue: "cost fields only
-    where mandatory")."""
-    row = {SERVICE_TYPE: service_type, SERVICE_COMPONENT: service_component, DELIVERY_MECHANISM: delivery_mechanism}
-    if not costs_mandatory({EVENT_TYPE: EVENT_SERVICE, **row}):
-        return {UNIT_COST: None, COST_FREQUENCY: "", PLANNED_UNITS: None}
-    return {UNIT_COST: unit_cost, COST_FREQUENCY: frequency, PLANNED_UNITS: units}
 
 
 # --- Applicability (the data-quality procedure's CASE expressions) --------------------------------------------------
@@ -216,10 +205,10 @@ def _of_type(event_type: str) -> Callable[[dict], bool]:
 
 def employment_applies(row: dict) -> bool:
     """Service users aged 18 to 64 at the end of the period whose primary support reason is learning disability."""
-    born, end = row.get(DATE_OF_BIRTH), row.get(PERIOD_END)
-    if not born or not end or not _text(row, CLIENT_TYPE).startswith(SERVICE_USER):
+    if _text(row, PSR) != LEARNING_DISABILITY or not _text(row, CLIENT_TYPE).startswith(SERVICE_USER):
         return False
-    return _text(row, PSR) == LEARNING_DISABILITY and 18 <= age_on(born, end) < 65
+    born, end = as_date(row.get(DATE_OF_BIRTH)), as_date(row.get(PERIOD_END))
+    return bool(born and end) and 18 <= age_on(born, end) < 65
 
 
 def funding_status_applies(row: dict) -> bool:
@@ -242,8 +231,7 @@ def costs_mandatory(row: dict) -> bool:
         return False
     service_type = _text(row, SERVICE_TYPE)
     return (
-        service_type.startswith(("Long Term", "Carer Support"))
-        or _text(row, SERVICE_COMPONENT) in COSTED_SHORT_TERM_COMPONENTS
+        service_type.startswith(COSTED_SERVICE_TYPES) or _text(row, SERVICE_COMPONENT) in COSTED_SHORT_TERM_COMPONENTS
     )
 
 

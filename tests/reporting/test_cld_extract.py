@@ -1,6 +1,7 @@
 """The CLD return built from records (selfdirect/reporting/cld_extract.py): the rows of a small council for July to
 September 2026, written out by hand, and the validation report over them."""
 
+import csv
 import datetime
 import io
 from decimal import Decimal
@@ -12,7 +13,8 @@ from selfdirect.planning.models import SupportPlan
 from selfdirect.reporting import cld_extract
 from selfdirect.reviews.selectors import cld_review_event
 from selfdirect.rules import cld_return as R
-from tests.reporting.cld_fixtures import END, START, small_council
+from tests.factories import PersonFactory
+from tests.reporting.cld_fixtures import END, START, at, small_council
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +115,8 @@ def test_service_and_review_rows_agree_with_the_apps_own_cld_events(council):
     ]:
         for column, value in event.items():
             if column != "Provider CQC Location Name":
-                assert rows[kind][column] == value, column
-    assert rows["service"]["Unit Cost"] == Decimal("24.00")
+                assert rows[kind][column] == (R.format_value(value) or None), column
+    assert rows["service"]["Unit Cost"] == "24.00"
 
 
 def test_a_person_without_an_nhs_number_is_reported_not_dropped(council):
@@ -167,13 +169,53 @@ def test_records_to_fix_link_to_the_page_for_each_kind(council):
 
 def test_a_period_with_nothing_in_it(council):
     extract = cld_extract.CldExtract(start=START.replace(year=2020), end=END.replace(year=2020))
-    out = io.StringIO()
-    assert cld_extract.write_csv(extract.rows(), out) == 0
-    assert out.getvalue() == ",".join(f'"{c}"' if "," in c else c for c in R.COLUMNS) + "\r\n"
+    out = io.BytesIO()
+    assert cld_extract.write_csv(extract, out) == 0
+    assert out.getvalue().decode() == ",".join(f'"{c}"' if "," in c else c for c in R.COLUMNS) + "\n"
+
+
+def test_the_file_is_the_rows_written_out(council):
+    """The CSV (on PostgreSQL written by COPY) holds exactly the rows the validation reads, quoting a name with a
+    comma and a quote in it, and counts them."""
+    from selfdirect.people.models import Person
+
+    Person.objects.filter(pk=council["ned"].pk).update(first_name='Ned "the, second"')
+    extract = cld_extract.CldExtract(start=START, end=END)
+    out = io.BytesIO()
+    assert cld_extract.write_csv(extract, out) == 7
+    lines = out.getvalue().decode().splitlines()
+    assert lines[2].startswith('X99,01/07/2026,30/09/2026,,P9100002,"Ned ""the, second""",Nonumber,')
+    written_rows = list(csv.reader(lines))
+    assert written_rows[0] == R.COLUMNS
+    assert written_rows[1:] == [R.csv_values(row.values) for row in extract.rows()]
+
+
+def test_a_carer_s_row_names_the_adults_they_look_after(council):
+    """A carer (a person record of their own) assessed for caring for Mary, then Ned, then Mary again: a Carer row
+    with two adults, Mary first; the support reason a carer has when none is recorded; no funding status."""
+    from selfdirect.assessments.models import Assessment
+
+    carer = PersonFactory(council_id="P9100003", primary_support_reason="")
+    for cared_for, day in [(council["mary"], 3), (council["ned"], 10), (council["mary"], 20)]:
+        Assessment.objects.create(person=carer, cared_for=cared_for, kind=Assessment.Kind.CARER,
+                                  question_bank=council["assessment"].question_bank,
+                                  status=Assessment.Status.SIGNED_OFF, assessment_type="Carers Assessment",
+                                  started_on=datetime.date(2026, 8, day),
+                                  signed_off_at=at(datetime.date(2026, 8, day + 1)))  # fmt: skip
+    rows = [r.values for r in cld_extract.CldExtract(start=START, end=END).rows()]
+    carers = [r for r in rows if r["LA Person Unique Identifier"] == "P9100003"]
+    assert len(carers) == 3
+    for row in carers:
+        assert row["Client Type"] == "Carer" and row["Primary Support Reason"] == "Social Support: Support to Carer"
+        assert row["No. of adults being cared for"] == "2"
+        assert (row["Adult 1 Linked Person_ID"], row["Adult 2 Linked Person_ID"]) == ("P9100001", "P9100002")
+        assert row["Adult 3 Linked Person_ID"] is None and row["Client Funding Status"] is None
+    assert carers[0]["Event Start Date"] == "03/08/2026" and carers[0]["Event End Date"] == "04/08/2026"
 
 
 def test_reading_is_chunked_with_a_bounded_number_of_queries(council, django_assert_max_num_queries):
-    """A handful of queries whatever the number of events: lookups, then one streamed query per kind of event."""
+    """A handful of queries whatever the number of events: one streamed query per kind of event, and the few
+    jointly funded plans."""
     extract = cld_extract.CldExtract(start=START, end=END, chunk=2)
     with django_assert_max_num_queries(12):
         assert sum(1 for _ in extract.rows()) == 7

@@ -61,64 +61,6 @@ def test_age_at_the_end_of_the_period(born, on, age):
 
 
 @pytest.mark.parametrize(
-    "full_cost, contribution, status",
-    [
-        (True, Decimal("0"), "Full cost client"),
-        (False, Decimal("0.00"), "Fully funded by the council"),
-        (False, Decimal("12.40"), "Part funded by the council (client contributes)"),
-        (False, None, ""),
-    ],
-)
-def test_client_funding_status_from_the_financial_assessment(full_cost, contribution, status):
-    assert R.client_funding_status(full_cost=full_cost, weekly_contribution=contribution) == status
-
-
-@pytest.mark.parametrize(
-    "end_date, died_on, outcome",
-    [
-        (None, None, "Provision of service"),
-        (datetime.date(2026, 10, 5), None, "Provision of service"),  # ends after the period: still running in it
-        (datetime.date(2026, 8, 1), None, "Service ended as planned"),
-        (datetime.date(2026, 8, 1), datetime.date(2026, 7, 30), "NFA - Deceased"),
-        (datetime.date(2026, 8, 1), datetime.date(2026, 9, 1), "Service ended as planned"),
-    ],
-)
-def test_service_event_outcome(end_date, died_on, outcome):
-    assert R.service_event_outcome(end_date=end_date, period_end=END, died_on=died_on) == outcome
-
-
-@pytest.mark.parametrize(
-    "service_type, component, mechanism, mandatory",
-    [
-        ("Long Term Support: Community", "Home Support", "CASSR Managed Personal Budget", True),
-        ("Long Term Support: Community", "Direct Payment", "Direct Payment", True),
-        ("Long Term Support: Community", "Home Support", "", True),  # blank is "not commissioned"
-        ("Long Term Support: Community", "Home Support", "CASSR Commissioned Support", False),
-        ("Carer Support: Direct to Carer", "Carer Sitting Service", "Direct Payment", True),
-        ("Short Term Support: Other Short Term", "Short Term Residential Care", "Direct Payment", True),
-        ("Short Term Support: Other Short Term", "Carer Respite", "", True),
-        ("Short Term Support: ST-Max", "Reablement", "", False),
-        ("Short Term Support: Other Short Term", "Equipment", "Direct Payment", False),
-    ],
-)
-def test_costs_only_where_mandatory(service_type, component, mechanism, mandatory):
-    fields = R.cost_fields(
-        service_type=service_type,
-        service_component=component,
-        delivery_mechanism=mechanism,
-        unit_cost=Decimal("24.00"),
-        frequency="Hourly",
-        units=Decimal("10"),
-    )
-    expected = (
-        {"Unit Cost": Decimal("24.00"), "Cost Frequency (Unit Type)": "Hourly", "Planned units per week": Decimal("10")}
-        if mandatory
-        else {"Unit Cost": None, "Cost Frequency (Unit Type)": "", "Planned units per week": None}
-    )
-    assert fields == expected
-
-
-@pytest.mark.parametrize(
     "today, start, end",
     [
         (datetime.date(2026, 11, 23), datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)),

@@ -52,19 +52,21 @@ class Command(BaseCommand):
 
         cld = extract.CldExtract(start=start, end=end)
         report = extract.Report(keep=limit or None) if validate else None
-        with Progress(total=cld.count(), label="CLD return", stream=self.stderr) as bar:
-            if out:
-                written = extract.write_csv_file(cld.rows(), Path(out), report=report, on_row=bar.advance)
-                audit_record(
-                    actor=None,
-                    action=AuditEvent.Action.EXPORT,
-                    object_type="reporting.cld_return",
-                    object_id=f"{start:%Y-%m-%d}:{end:%Y-%m-%d}",
-                    summary=f"CLD return {start:%-d %B %Y} to {end:%-d %B %Y} written to {Path(out).name} "
-                    f"by manage.py cld_extract ({written:,} rows)",
-                )
-                self.stdout.write(f"Wrote {written:,} rows to {out}")
-            else:
+        total = cld.count()
+        if out:
+            with Progress(total=total, label="CLD return", stream=self.stderr) as bar:
+                written = extract.write_csv_file(cld, Path(out), on_rows=bar.advance)
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.EXPORT,
+                object_type="reporting.cld_return",
+                object_id=f"{start:%Y-%m-%d}:{end:%Y-%m-%d}",
+                summary=f"CLD return {start:%-d %B %Y} to {end:%-d %B %Y} written to {Path(out).name} "
+                f"by manage.py cld_extract ({written:,} rows)",
+            )
+            self.stdout.write(f"Wrote {written:,} rows to {out}")
+        if report is not None:
+            with Progress(total=total, label="Validating", stream=self.stderr) as bar:
                 for row in cld.rows():
                     report.check(row)
                     bar.advance()
