@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
+from selfdirect.api.models import ApiToken
 from selfdirect.core.roles import Role
 from selfdirect.people.models import Allocation, Person
 from tests.browser.axe import assert_no_axe_violations
@@ -96,6 +97,28 @@ def test_first_sign_in_subject_access_and_a_retention_decision(page: Page, live_
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Reset the second factor of Olu Bankole").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("sets up a new authenticator app")
+
+    # Chris issues a token for the NHS discharge hub: the secret is shown once.
+    page.goto(f"{base}/api-tokens/")
+    expect(heading(page)).to_have_text("API tokens")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Issue a token").click()
+    page.get_by_role("button", name="Issue token").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    assert_no_axe_violations(page)
+    page.get_by_label("What is the token for?").fill("NHS discharge hub")
+    page.get_by_label("A system integration (its own account, with a role)").check()
+    page.get_by_label("Role (if it is a system integration)").select_option(label="Social worker (qualified)")
+    expires = timezone.localdate() + datetime.timedelta(days=90)
+    group = page.get_by_role("group", name="Expires on")
+    group.get_by_label("Day").fill(str(expires.day))
+    group.get_by_label("Month").fill(str(expires.month))
+    group.get_by_label("Year").fill(str(expires.year))
+    page.get_by_role("button", name="Issue token").click()
+    expect(heading(page)).to_have_text("Token issued")
+    assert_no_axe_violations(page)
+    assert ApiToken.objects.get(name="NHS discharge hub").kind == "integration"
     page.context.clear_cookies()
     page.goto(f"{base}/sign-in/")
     page.get_by_label("Username").fill("olu")

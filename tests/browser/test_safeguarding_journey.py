@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from selfdirect.core.roles import Role
+from selfdirect.market.models import Provider
 from selfdirect.safeguarding import forms as safeguarding_forms
 from selfdirect.safeguarding import services
 from selfdirect.safeguarding.models import BreakGlass, SafeguardingConcern, SafeguardingEnquiry
@@ -33,7 +34,8 @@ def council(transactional_db, monkeypatch):
     other = UserFactory(username="olu", role=Role.SOCIAL_WORKER, teams=[team], first_name="Olu", last_name="Other")
     mary = PersonFactory(first_name="Mary", last_name="Smith", postcode="NM1 2AB", allocated_team=team,
                          allocated_worker=worker)  # fmt: skip
-    return {"lead": lead, "worker": worker, "other": other, "mary": mary}
+    provider = Provider.objects.create(name="Moorside Home Care", cqc_location_id="1-101", registration="registered")
+    return {"lead": lead, "worker": worker, "other": other, "mary": mary, "provider": provider}
 
 
 def heading(page: Page):
@@ -110,6 +112,19 @@ def test_a_neighbour_raises_a_concern_and_the_lead_triages_it_into_an_s42_enquir
     page.get_by_role("button", name=f"Match to Mary Smith, {mary.council_id}").click()
     success(page, f"Concern {concern.reference} matched to Mary Smith")
     assert_no_axe_violations(page)
+
+    # The neighbour named the home care agency: the lead names it from the register (a choice is needed first).
+    page.get_by_role("link", name="Name a personal assistant or provider").click()
+    expect(heading(page)).to_have_text("Name a personal assistant or provider")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Name them").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose a personal assistant or a provider")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    assert_no_axe_violations(page)
+    page.get_by_label("A care provider").select_option(label="Moorside Home Care")
+    page.get_by_role("button", name="Name them").click()
+    success(page, "Provider named")
+    assert SafeguardingConcern.objects.get(pk=concern.pk).alleged_provider == council["provider"]
 
     page.get_by_role("link", name="Triage this concern").click()
     expect(heading(page)).to_have_text(f"Triage concern {concern.reference}")

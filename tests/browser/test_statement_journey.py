@@ -164,3 +164,22 @@ def test_a_finance_officer_imports_a_statement_and_resolves_a_finding(page: Page
     page.goto(f"{base}/direct-payments/findings/{surplus.pk}/")
     expect(page.get_by_text("Recoupment agreed with Mary Smith")).to_be_visible()
     assert_no_axe_violations(page)
+
+    # 6. Mary moves away: Fran ends the direct payment (a missing answer is named first).
+    page.goto(f"{base}/direct-payments/{agreement.pk}/end/")
+    expect(heading(page)).to_have_text("End this direct payment")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="End the direct payment").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose why the direct payment is ending")
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    assert_no_axe_violations(page)
+    last_day = page.get_by_role("group", name="The last day the direct payment pays for")
+    last_day.get_by_label("Day").fill("30")
+    last_day.get_by_label("Month").fill("11")
+    last_day.get_by_label("Year").fill("2025")
+    page.get_by_label("The person moved to another council's area").check()
+    page.get_by_role("button", name="End the direct payment").click()
+    success(page, "The direct payment will end")
+    assert_no_axe_violations(page)
+    agreement.refresh_from_db()
+    assert agreement.end_date == datetime.date(2025, 11, 30) and agreement.end_reason == "moved"
