@@ -162,6 +162,8 @@ SITE_URL = os.environ.get("SITE_URL", "")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Calls a minute an API token may make unless its own limit says otherwise (a token over it gets 429).
+API_CALLS_PER_MINUTE = int(os.environ.get("API_CALLS_PER_MINUTE", "300"))
 PAYMENT_RUN_WEEKDAYS = os.environ.get("PAYMENT_RUN_WEEKDAYS", "mon,tue,wed,thu,fri")
 # Load balancers and container health checks call /health/ over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^health/"]

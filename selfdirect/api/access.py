@@ -17,7 +17,7 @@ from .errors import ErrorResponse
 
 ACTION_KEY = "x-required-action"
 MAX_ID = 2**63 - 1  # the largest id a database can hold: larger ones are refused as input, never looked up
-ERRORS = {400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse}
+ERRORS = {400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 429: ErrorResponse}
 
 
 def operation(router, method: str, path: str, *, action: str, response, **kwargs):

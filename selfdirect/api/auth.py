@@ -9,7 +9,7 @@ from selfdirect.core.permissions import Action, can
 
 from .errors import ApiError
 from .models import ApiToken
-from .services import TokenRefused, api_token_authenticate
+from .services import TokenRefused, TooManyCalls, api_token_authenticate
 
 MISSING = "Send an API token in the header 'Authorization: Bearer <token>' (the council's administrator issues them)"
 
@@ -33,6 +33,8 @@ class TokenAuth(HttpBearer):
             api_token = api_token_authenticate(secret=token)
         except TokenRefused as refused:
             raise ApiError([("", str(refused))], status=401) from refused
+        except TooManyCalls as over:
+            raise ApiError([("", str(over))], status=429, headers={"Retry-After": str(over.retry_after)}) from over
         request.user = api_token.user
         if self.action is not None and not can(api_token.user, self.action):
             message = f"This token's role does not allow this: {Action(self.action).label.lower()}"

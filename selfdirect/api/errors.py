@@ -48,9 +48,10 @@ class ErrorResponse(Schema):
 class ApiError(Exception):
     """Raised by an endpoint for invalid input a schema cannot express (e.g. an outcome listed twice)."""
 
-    def __init__(self, errors: list[tuple[str, str]], status: int = 400):
+    def __init__(self, errors: list[tuple[str, str]], status: int = 400, headers: dict[str, str] | None = None):
         self.errors = errors
         self.status = status
+        self.headers = headers or {}
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors))
 
 
@@ -353,6 +354,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response = error_response(api, request, errors, exc.status)
         if exc.status == 401:
             response["WWW-Authenticate"] = 'Bearer realm="selfdirect"'
+        for name, value in exc.headers.items():
+            response[name] = value
         return response
 
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:

@@ -1,11 +1,12 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from selfdirect.core.forms import GovukDateField, GovukFormMixin
 from selfdirect.core.roles import Role
 
 from .models import ApiToken
-from .services import INTEGRATION_ROLES, MAX_LIFETIME_DAYS
+from .services import INTEGRATION_ROLES, MAX_CALLS_PER_MINUTE, MAX_LIFETIME_DAYS
 
 
 class TokenIssueForm(GovukFormMixin, forms.Form):
@@ -29,12 +30,28 @@ class TokenIssueForm(GovukFormMixin, forms.Form):
     expires_on = GovukDateField(
         label="Expires on", help_text=f"At most {MAX_LIFETIME_DAYS} days from today, for example 31 3 2027"
     )
+    calls_per_minute = forms.IntegerField(
+        label="Calls a minute it may make (optional)",
+        required=False,
+        min_value=1,
+        max_value=MAX_CALLS_PER_MINUTE,
+        error_messages={
+            "invalid": "Enter the calls a minute as a whole number, like 300",
+            "min_value": "Allow at least 1 call a minute",
+            "max_value": f"Allow at most {MAX_CALLS_PER_MINUTE:,} calls a minute",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-5"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         staff = get_user_model().objects.filter(is_active=True).exclude(role="").exclude(api_tokens__kind="integration")
         self.fields["user"].queryset = staff.distinct().order_by("last_name", "first_name")
         self.fields["user"].label_from_instance = lambda u: f"{u} – {Role(u.role).label}"
+        self.fields["calls_per_minute"].help_text = (
+            f"More than this in one minute are refused until the next. Leave it empty for the council's "
+            f"usual {settings.API_CALLS_PER_MINUTE:,}."
+        )
 
     def clean(self):
         data = super().clean()
@@ -53,6 +70,7 @@ class TokenIssueForm(GovukFormMixin, forms.Form):
             "expires_on": data["expires_on"],
             "user": data["user"] if staff else None,
             "integration_role": "" if staff else data["integration_role"],
+            "calls_per_minute": data.get("calls_per_minute"),
         }
 
 

@@ -6,6 +6,10 @@ from django.db import models
 from django.utils import timezone
 
 
+def default_calls_per_minute() -> int:
+    return settings.API_CALLS_PER_MINUTE
+
+
 class ApiToken(models.Model):
     """A bearer token for /api/v1/. It acts as `user`: a member of staff's own account (their role, teams and
     allocations apply), or the service account made for a system integration with the role it was given."""
@@ -25,6 +29,13 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     last_used_at = models.DateTimeField(null=True, blank=True)
+    calls_per_minute = models.PositiveIntegerField(
+        default=default_calls_per_minute, help_text="Calls beyond this in one minute get 429 Too Many Requests"
+    )
+    # The calls made in the current minute (a fixed window), counted in the database so every server process
+    # shares the count.
+    window_start = models.DateTimeField(null=True, blank=True)
+    window_calls = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

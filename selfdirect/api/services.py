@@ -4,8 +4,10 @@ import datetime
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -20,8 +22,8 @@ TOKEN_PREFIX = "sd_"  # noqa: S105 (the visible start of every token, so leaks c
 PREFIX_SHOWN = 10
 # Longest a token may live: a leaked token stops working within a year even if nobody revokes it.
 MAX_LIFETIME_DAYS = 366
+MAX_CALLS_PER_MINUTE = 10_000
 # How often last_used_at is written: not on every call, so a busy integration does not write on every read.
-LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 # An integration may hold any staff role but these: issuing tokens and answering subject access stay with people.
 INTEGRATION_ROLES = [role for role in Role if role not in (Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER)]
 
@@ -50,7 +52,14 @@ def _integration_account(*, name: str, role: str):
 
 @transaction.atomic
 def api_token_issue(
-    *, name: str, actor, expires_on: datetime.date, user=None, integration_role: str = "", request=None
+    *,
+    name: str,
+    actor,
+    expires_on: datetime.date,
+    user=None,
+    integration_role: str = "",
+    calls_per_minute: int | None = None,
+    request=None,
 ) -> tuple[ApiToken, str]:
     """Issue a token for a member of staff (`user`) or a system integration (`integration_role`). Returns the token
     and its secret: the secret is not stored, so this is the only time anyone sees it."""
@@ -62,6 +71,9 @@ def api_token_issue(
         raise DomainError("The expiry date must be in the future", field="expires_on")
     if expires_on > today + datetime.timedelta(days=MAX_LIFETIME_DAYS):
         raise DomainError(f"A token can last at most {MAX_LIFETIME_DAYS} days: choose an earlier date", "expires_on")
+    calls_per_minute = calls_per_minute or settings.API_CALLS_PER_MINUTE
+    if not 1 <= calls_per_minute <= MAX_CALLS_PER_MINUTE:
+        raise DomainError(f"Allow from 1 to {MAX_CALLS_PER_MINUTE:,} calls a minute", field="calls_per_minute")
     if (user is None) == (not integration_role):
         raise DomainError("Choose either a member of staff or an integration role", field="kind")
     if user is not None:
@@ -82,13 +94,15 @@ def api_token_issue(
         prefix=secret[:PREFIX_SHOWN],
         token_hash=token_hash(secret),
         expires_at=expires_at,
+        calls_per_minute=calls_per_minute,
         created_by=actor,
     )
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         obj=token,
-        summary=f"Issued API token '{name}' acting as {user} ({user.get_role_display()}), expires {expires_on}",
+        summary=f"Issued API token '{name}' acting as {user} ({user.get_role_display()}), expires {expires_on}, "
+        f"{calls_per_minute:,} calls a minute",
         changes={"user": [None, str(user)], "role": [None, user.role], "expires_at": [None, str(expires_at)]},
         request=request,
     )
@@ -118,8 +132,17 @@ class TokenRefused(Exception):
     """The bearer token is unknown, expired or revoked; the message says which (a caller can act on it)."""
 
 
+class TooManyCalls(Exception):
+    """The token has used its calls for this minute; `retry_after` is the seconds until the next."""
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def api_token_authenticate(*, secret: str, now=None) -> ApiToken:
-    """The active token with this secret, its last use noted; TokenRefused otherwise."""
+    """The active token with this secret, its call counted; TokenRefused if there is none, TooManyCalls when it is
+    over its calls for the minute."""
     now = now or timezone.now()
     token = ApiToken.objects.select_related("user").filter(token_hash=token_hash(secret)).first()
     if token is None:
@@ -130,7 +153,21 @@ def api_token_authenticate(*, secret: str, now=None) -> ApiToken:
         raise TokenRefused("This API token has expired: ask the council's administrator for a new one")
     if not token.user.is_staff_member:
         raise TokenRefused("The account this API token acts as is no longer active")
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+    token.window_calls = _count_call(token, now)
+    token.last_used_at = now
+    if token.window_calls > token.calls_per_minute:
+        retry_after = 60 - now.second
+        raise TooManyCalls(
+            f"This token may make {token.calls_per_minute} calls a minute: try again in {retry_after} seconds",
+            retry_after=retry_after,
+        )
     return token
+
+
+def _count_call(token: ApiToken, now) -> int:
+    """Count the call in the token's current minute and return the count. One UPDATE whose SET reads the row as it
+    was, so concurrent calls in several server processes each add one."""
+    minute = now.replace(second=0, microsecond=0)
+    same_minute = Case(When(window_start=minute, then=F("window_calls") + 1), default=Value(1))
+    ApiToken.objects.filter(pk=token.pk).update(window_calls=same_minute, window_start=minute, last_used_at=now)
+    return ApiToken.objects.values_list("window_calls", flat=True).get(pk=token.pk)
