@@ -92,6 +92,20 @@ def charging_calculate(*, year: ChargingYear, data: ChargingInput) -> ChargingRe
         raise domain_error_from(exc) from exc
 
 
+def result_fields(result: ChargingResult) -> dict:
+    """A FinancialAssessment's fields that record the charging result."""
+    return {
+        "tariff_income": result.tariff_income,
+        "counted_income": result.counted_income,
+        "disregarded_income": result.disregarded_income,
+        "minimum_income_guarantee": result.minimum_income_guarantee,
+        "personal_expenses_allowance": result.personal_expenses_allowance,
+        "disability_related_expenditure_used": None if result.full_cost else result.disability_related_expenditure,
+        "weekly_contribution": result.weekly_contribution,
+        "full_cost": result.full_cost,
+    }
+
+
 @transaction.atomic
 def financial_assessment_complete(
     *,
@@ -164,14 +178,7 @@ def financial_assessment_complete(
         weekly_housing_costs=data.weekly_housing_costs,
         weekly_disability_related_expenditure=data.weekly_disability_related_expenditure,
         weekly_cost_of_care=data.weekly_cost_of_care,
-        tariff_income=result.tariff_income,
-        counted_income=result.counted_income,
-        disregarded_income=result.disregarded_income,
-        minimum_income_guarantee=result.minimum_income_guarantee,
-        personal_expenses_allowance=result.personal_expenses_allowance,
-        disability_related_expenditure_used=None if result.full_cost else result.disability_related_expenditure,
-        weekly_contribution=result.weekly_contribution,
-        full_cost=result.full_cost,
+        **result_fields(result),
         explanation=list(result.explanation),
         reason=reason[:300],
         replaces=previous[0] if previous else None,

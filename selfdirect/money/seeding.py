@@ -196,7 +196,7 @@ def draw_split(rng: random.Random, total: Decimal, *, age_band: str, care_home: 
     return split
 
 
-def _charging_input(year: str, fields: dict, cost: Decimal) -> ChargingInput:
+def charging_input(year: str, fields: dict, cost: Decimal) -> ChargingInput:
     return ChargingInput(
         financial_year=year,
         setting=fields["setting"],
@@ -281,7 +281,7 @@ def seed_money(*, seed: int = 1) -> dict:
             if rng.random() < FINANCIAL_ASSESSMENT_SHARE and _age_on(who.date_of_birth, year.effective_from) >= 18:
                 fields = draw_financial_circumstances(rng, who, year_start=year.effective_from)
                 try:
-                    data = _charging_input(year.financial_year, fields, total)
+                    data = charging_input(year.financial_year, fields, total)
                     result = assess(data, figures[year.financial_year])
                 except ChargingError as exc:  # pragma: no cover - the draw only uses confirmed figures
                     raise MoneySeedError(f"Seeding a financial assessment failed: {exc.message}") from exc
@@ -400,7 +400,7 @@ def seed_money_bulk(
         cost = draw_weekly_cost(rng, care_home=fields["setting"] == "care_home")
         rows.append(fields)
         costs.append(cost)
-    frame = vectorised.frame_from_inputs(_charging_input(year, f, c) for f, c in zip(rows, costs, strict=True))
+    frame = vectorised.frame_from_inputs(charging_input(year, f, c) for f, c in zip(rows, costs, strict=True))
     needed = vectorised.figures_needed(frame, figures)
     if needed:
         listed = "; ".join(f"'{LABELS.get(k, k)}' ({n:,} people)" for k, n in needed.items())

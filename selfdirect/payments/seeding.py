@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from selfdirect.core.roles import Role
@@ -27,6 +28,7 @@ from selfdirect.money.models import PersonalBudget
 from selfdirect.people.models import Relationship
 from selfdirect.people.services import contact_add, contact_update
 from selfdirect.planning.models import DirectPaymentSuitability, Management, SupportPlan
+from selfdirect.reviews.models import Task
 from selfdirect.rules import direct_payments as dp_rules
 
 from . import services
@@ -255,6 +257,8 @@ def reset_direct_payments() -> None:
             "so this database holds real records."
         )
     with transaction.atomic():
+        # Tasks the payments made: checks of findings, and recovering what is left when a direct payment ends.
+        Task.objects.filter(Q(source__startswith="finding:") | Q(source__startswith="dp-ended:")).delete()
         MonitoringFinding.objects.all().delete()
         StatementLine.objects.all().delete()
         StatementImport.objects.all().delete()

@@ -20,7 +20,17 @@ MISSING_ID = 987654
 PUBLIC_PREFIX = "/api/v1/calculators/"
 QUERIES = {"/api/v1/people": {"q": "Smith"}}
 BODIES = {
-    "/api/v1/people/{person_id}/notes": {"kind": "phone", "occurred_on": "2026-01-05", "subject": "S", "text": "T"}
+    "/api/v1/people/{person_id}/notes": {"kind": "phone", "occurred_on": "2026-01-05", "subject": "S", "text": "T"},
+    # A person who does not exist: an allowed role gets as far as the lookup (404), never a 400.
+    "/api/v1/requests": {
+        "person_id": 987654,
+        "requester": {"kind": "health"},
+        "channel": "referral",
+        "route_of_access": "Discharge from Hospital",
+        "received_on": "2026-01-05",
+        "what_they_need": "Help at home",
+        "immediate_risk": False,
+    },
 }
 
 

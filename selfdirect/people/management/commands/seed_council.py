@@ -18,6 +18,7 @@ from selfdirect.payments.seeding import reset_direct_payments, seed_direct_payme
 from selfdirect.payments.seeding_commitments import reset_commitments, seed_commitments
 from selfdirect.people.seeding import AlreadySeeded, SeedError, demo_logins_text, seed_council
 from selfdirect.planning.seeding import reset_planning, seed_plans
+from selfdirect.planning.seeding_history import reset_service_history, seed_service_history
 from selfdirect.planning.seeding_panel import seed_planning_organisations_and_panels, seed_planning_referrals
 from selfdirect.reablement.seeding import reset_short_term, seed_short_term
 from selfdirect.reviews.seeding import reset_reviews, seed_reviews
@@ -52,7 +53,11 @@ Where to look (http://127.0.0.1:8000):
   social.worker  Short-term support: reablement under way and closed, 91-day follow-ups due; a person's
                  "Individual budget" (other public money, an NHS share of a jointly funded plan)
   manager        Reports: ASCOF 3D over time and by group, waiting times, panel, reviews, PA checks, direct-payment
-                 findings (CSV/XLSX); short-term support (STS001, STS002a/b, still at home at 91 days)
+                 findings (CSV/XLSX); short-term support (STS001, STS002a/b, still at home at 91 days). About a
+                 fifth of people have support migrated from the council's previous system (care homes, home
+                 support, direct payments, carers): a migrated person's timeline says "Migrated service history"
+  analyst        CLD return: the last complete quarter validated by rule (a few records left incomplete on
+                 purpose), and its CSV download
   manager        Workforce: training needs by topic and team, readiness survey results beside the 2008-2010
                  figures, peer groups and mentoring; the allocation check (complex work held by unqualified staff)
   social.worker  /readiness-survey/: answer this year's anonymous survey; /my-development/: training and needs
@@ -112,6 +117,7 @@ class Command(BaseCommand):
                     reset_safeguarding()
                     reset_failed_arrangements()
                     reset_reviews()  # reviews refer to plans and people
+                    reset_service_history()  # the migrated plans; clears the dates of death it set
                     reset_planning()  # plans refer to budgets, assessments and people
                     reset_market()  # PA checks refer to the demo staff
                     reset_money()  # budgets and financial assessments refer to assessments and people
@@ -137,6 +143,7 @@ class Command(BaseCommand):
                     planning |= seed_direct_payments(seed=seed) | seed_commitments(seed=seed)
                     planning |= seed_safeguarding(seed=seed)
                     planning |= seed_short_term(seed=seed)
+                    planning |= seed_service_history(seed=seed)  # after every step that picks people
                     planning |= seed_workforce(seed=seed)
                     planning |= seed_directory(seed=seed)  # after the market and planning organisations: it lists them
                     planning |= seed_api_tokens(seed=seed)
