@@ -60,25 +60,50 @@ def _as_date(value) -> datetime.date | None:
     return value
 
 
-def _with_activity(people):
-    """Annotate when the council's involvement last showed: allocations ended, case notes, timeline entries."""
+def _latest(model, field: str) -> Subquery:
+    """The latest `field` of the person's `model` rows."""
+    rows = model.objects.filter(person=OuterRef("pk")).order_by().values("person").annotate(m=Max(field))
+    return Subquery(rows.values("m")[:1])
+
+
+def _with_activity(people, today: datetime.date):
+    """Annotate whether support is still going on (an open allocation, a service or direct payment still running,
+    a short-term episode not closed) and when the council's involvement last showed (allocations, services and
+    direct payments ending, case notes, timeline entries). A long-running service can outlive every note about it,
+    so its running is what counts, not the last time anyone wrote something down."""
+    from selfdirect.market.models import Arrangement
+    from selfdirect.payments.models import DirectPaymentAgreement
+    from selfdirect.reablement.models import ShortTermEpisode
+
+    running = Q(end_date__isnull=True) | Q(end_date__gte=today)
+    mine = {"person": OuterRef("pk")}
     return people.annotate(
-        open_allocation=Exists(Allocation.objects.filter(person=OuterRef("pk"), ended_at__isnull=True)),
-        last_allocation_end=Subquery(Allocation.objects.filter(person=OuterRef("pk")).order_by()
-                                     .values("person").annotate(m=Max("ended_at")).values("m")[:1]),
-        last_note=Subquery(CaseNote.objects.filter(person=OuterRef("pk")).order_by()
-                           .values("person").annotate(m=Max("occurred_on")).values("m")[:1]),
-        last_event=Subquery(PersonEvent.objects.filter(person=OuterRef("pk")).order_by()
-                            .values("person").annotate(m=Max("occurred_at")).values("m")[:1]),
-    )  # fmt: skip
+        open_allocation=Exists(Allocation.objects.filter(ended_at__isnull=True, **mine)),
+        running_service=Exists(Arrangement.objects.filter(running, **mine)),
+        paying_direct_payment=Exists(
+            DirectPaymentAgreement.objects.filter(running, **mine).exclude(status=DirectPaymentAgreement.Status.ENDED)
+        ),
+        open_episode=Exists(ShortTermEpisode.objects.filter(actual_end__isnull=True, **mine)),
+        last_allocation_end=_latest(Allocation, "ended_at"),
+        last_service_end=_latest(Arrangement, "end_date"),
+        last_direct_payment_end=_latest(DirectPaymentAgreement, "end_date"),
+        last_episode_end=_latest(ShortTermEpisode, "actual_end"),
+        last_note=_latest(CaseNote, "occurred_on"),
+        last_event=_latest(PersonEvent, "occurred_at"),
+    )
+
+
+LAST_SIGNS = ["last_allocation_end", "last_service_end", "last_direct_payment_end", "last_episode_end", "last_note",
+              "last_event"]  # fmt: skip
+STILL_SUPPORTED = ["open_allocation", "running_service", "paying_direct_payment", "open_episode", "allocated_team_id",
+                   "allocated_worker_id"]  # fmt: skip
 
 
 def _support_ended(person) -> datetime.date | None:
-    """None while support continues (an open allocation or an allocated team or worker); otherwise the last sign
-    of the council's involvement (an allocation ending, a case note, a timeline entry)."""
-    if person.open_allocation or person.allocated_team_id or person.allocated_worker_id:
+    """None while support continues; otherwise the last sign of the council's involvement."""
+    if any(getattr(person, name) for name in STILL_SUPPORTED):
         return None
-    dates = [d for d in (_as_date(v) for v in (person.last_allocation_end, person.last_note, person.last_event)) if d]
+    dates = [d for d in (_as_date(getattr(person, name)) for name in LAST_SIGNS) if d]
     if dates:
         return max(dates)
     # Nothing recorded: a death date alone decides; otherwise the record's own creation.
@@ -98,8 +123,9 @@ def _status(person, settings: GovernanceSettings, today: datetime.date, decision
 
 
 def retention_status(*, person: Person, today: datetime.date | None = None) -> RetentionStatus:
-    annotated = _with_activity(Person.objects.filter(pk=person.pk)).get()
-    return _status(annotated, GovernanceSettings.current(), today or timezone.localdate(), None)
+    today = today or timezone.localdate()
+    annotated = _with_activity(Person.objects.filter(pk=person.pk), today).get()
+    return _status(annotated, GovernanceSettings.current(), today, None)
 
 
 def retention_review_list(*, today: datetime.date | None = None) -> list[RetentionStatus]:
@@ -112,7 +138,7 @@ def retention_review_list(*, today: datetime.date | None = None) -> list[Retenti
         latest[decision.person_id] = decision
     closed = Person.objects.filter(allocated_team__isnull=True, allocated_worker__isnull=True)
     due = []
-    for person in _with_activity(closed).order_by("date_of_death", "pk").iterator(chunk_size=2000):
+    for person in _with_activity(closed, today).order_by("date_of_death", "pk").iterator(chunk_size=2000):
         decision = latest.get(person.pk)
         if decision and (decision.decision == D.ANONYMISE or (decision.keep_until and decision.keep_until > today)):
             continue

@@ -160,3 +160,27 @@ def test_only_the_dpo_reviews_retention(role, user_of_role, client_as, closed_pe
     assert client.get(reverse("retention_review")).status_code == 403
     assert client.post(reverse("retention_decide", args=[person.pk]), {"decision": "erase"}).status_code == 403
     assert Person.objects.filter(pk=person.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "service_ended, due, support_ended",
+    [
+        (None, False, None),  # a care home placement still running: support continues whatever the notes say
+        (datetime.date(2019, 4, 30), False, datetime.date(2019, 4, 30)),  # ended later than the allocation
+        (datetime.date(2017, 1, 31), True, datetime.date(2017, 1, 31)),  # ended more than 8 years before today
+    ],
+)
+def test_a_service_counts_as_support_until_it_ends(closed_person, social_worker, service_ended, due, support_ended):
+    """The allocation closed on 1 March 2016 and nobody wrote anything since; the person's service ran on."""
+    from selfdirect.market.models import Arrangement
+    from tests.market.factories import ProviderFactory, approved_line
+
+    person = closed_person(datetime.date(2016, 3, 1))
+    line = approved_line(person=person, created_by=social_worker)
+    Arrangement.objects.create(plan_line=line, person=person, provider=ProviderFactory(), created_by=social_worker,
+                               start_date=datetime.date(2016, 1, 4), end_date=service_ended,
+                               service_type="Long Term Support: Residential Care",
+                               service_component="Long Term Residential Care", unit_cost=850, cost_frequency="Weekly",
+                               planned_units_per_week=1, weekly_cost=850)  # fmt: skip
+    assert (person.pk in due_ids()) is due
+    assert selectors.retention_status(person=person, today=TODAY).support_ended == support_ended
